@@ -105,3 +105,8 @@ func (a ARNs) SSMParameter(path string) string { return a.regional("ssm", "param
 func (a ARNs) SecurityGroup(id string) string  { return a.regional("ec2", "security-group/"+id) }
 func (a ARNs) VPCEndpoint(id string) string    { return a.regional("ec2", "vpc-endpoint/"+id) }
 func (a ARNs) Connection(id string) string     { return a.regional("codeconnections", "connection/"+id) }
+
+// EC2Resource is one EC2 resource of a type by id ("*" for all of the account and region).
+func (a ARNs) EC2Resource(resourceType, id string) string {
+	return a.regional("ec2", resourceType+"/"+id)
+}

@@ -194,7 +194,10 @@ func Scenario(cfg Source) string {
 func (n Names) SSMPath(key string) string { return SSMRoot + n.MLName + "/" + key }
 
 // SSMPrefix is the parameter path every output of this product lives under.
-func (n Names) SSMPrefix() string { return SSMRoot + n.MLName + "/" }
+func (n Names) SSMPrefix() string { return SSMPrefixOf(n.MLName) }
+
+// SSMPrefixOf is the parameter path of the outputs of the product mlName.
+func SSMPrefixOf(mlName string) string { return SSMRoot + mlName + "/" }
 
 // DefaultVPCName is the vpc_name used when an ssm-sourced network leaves it empty.
 func DefaultVPCName(cfg Source) string {

@@ -1,0 +1,116 @@
+// Package encryption is the product's customer managed KMS key and its alias.
+package encryption
+
+import (
+	"github.com/mlprov/mlprov/components/policydoc"
+	"github.com/mlprov/mlprov/internal/naming"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Type is the component's type token.
+const Type = "mlprov:encryption:ProductKey"
+
+// Args configures the key.
+type Args struct {
+	Alias       string
+	Description string
+	// DeletionWindowDays is 7..30.
+	DeletionWindowDays int
+	// RoleArns are the product roles allowed to use the key.
+	RoleArns pulumi.StringArrayInput
+	// LogGroupNames are the log groups CloudWatch Logs may encrypt with the key.
+	LogGroupNames []string
+	// AlarmsAndEvents lets CloudWatch alarms and EventBridge publish to a
+	// topic encrypted with the key.
+	AlarmsAndEvents bool
+	Protect         bool
+	ARNs            naming.ARNs
+	Tags            map[string]string
+}
+
+// ProductKey is the key and its alias.
+type ProductKey struct {
+	pulumi.ResourceState
+
+	KeyArn pulumi.StringOutput
+	KeyID  pulumi.StringOutput
+}
+
+// Actions that use a key for data; administration stays with the account root.
+var useActions = []string{
+	"kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo",
+	"kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey",
+}
+
+// adminActions are granted to the account root (explicitly, without kms:*),
+// so IAM policies of the account's administrators can manage the key.
+var adminActions = []string{
+	"kms:CancelKeyDeletion", "kms:CreateAlias", "kms:CreateGrant", "kms:Decrypt", "kms:DeleteAlias",
+	"kms:DescribeKey", "kms:DisableKey", "kms:DisableKeyRotation", "kms:EnableKey",
+	"kms:EnableKeyRotation", "kms:Encrypt", "kms:GenerateDataKey", "kms:GetKeyPolicy",
+	"kms:GetKeyRotationStatus", "kms:ListGrants", "kms:ListResourceTags", "kms:PutKeyPolicy",
+	"kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:RetireGrant", "kms:RevokeGrant",
+	"kms:RotateKeyOnDemand", "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource",
+	"kms:UpdateAlias", "kms:UpdateKeyDescription",
+}
+
+// New creates the key (rotation on) and its alias.
+func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOption) (*ProductKey, error) {
+	c := &ProductKey{}
+	if err := ctx.RegisterComponentResource(Type, name, c, opts...); err != nil {
+		return nil, err
+	}
+	key, err := kms.NewKey(ctx, name, &kms.KeyArgs{
+		Description:          pulumi.String(args.Description),
+		EnableKeyRotation:    pulumi.Bool(true),
+		DeletionWindowInDays: pulumi.Int(args.DeletionWindowDays),
+		Policy: policydoc.Output(args.RoleArns, func(roles []string) policydoc.Document {
+			return KeyPolicy(args, roles)
+		}),
+		Tags: pulumi.ToStringMap(args.Tags),
+	}, pulumi.Parent(c), pulumi.Protect(args.Protect))
+	if err != nil {
+		return nil, err
+	}
+	if _, err := kms.NewAlias(ctx, name+"-alias", &kms.AliasArgs{
+		Name:        pulumi.String(args.Alias),
+		TargetKeyId: key.KeyId,
+	}, pulumi.Parent(c)); err != nil {
+		return nil, err
+	}
+	c.KeyArn, c.KeyID = key.Arn, key.KeyId
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"keyArn": c.KeyArn, "keyId": c.KeyID})
+}
+
+// KeyPolicy names only the account root, the product roles and the service
+// principals that encrypt on the product's behalf.
+func KeyPolicy(args Args, roleArns []string) policydoc.Document {
+	a := args.ARNs
+	statements := []policydoc.Statement{
+		policydoc.Allow("AccountAdministration", adminActions, []string{"*"}).
+			For(policydoc.Principal{AWS: []string{a.AccountRoot()}}),
+	}
+	if len(roleArns) > 0 {
+		statements = append(statements, policydoc.Allow("ProductRoles", append([]string{"kms:CreateGrant"}, useActions...), []string{"*"}).
+			For(policydoc.Principal{AWS: roleArns}))
+	}
+	if len(args.LogGroupNames) > 0 {
+		groups := make([]string, len(args.LogGroupNames))
+		for i, g := range args.LogGroupNames {
+			groups[i] = a.LogGroup(g)
+		}
+		statements = append(statements, policydoc.Allow("CloudWatchLogs",
+			[]string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:DescribeKey"},
+			[]string{"*"}).
+			For(policydoc.Principal{Service: []string{a.RegionalServicePrincipal("logs")}}).
+			When("ArnEquals", "kms:EncryptionContext:aws:logs:arn", groups...))
+	}
+	if args.AlarmsAndEvents {
+		statements = append(statements, policydoc.Allow("AlarmsAndEventsPublishToTopic",
+			[]string{"kms:Decrypt", "kms:GenerateDataKey"}, []string{"*"}).
+			For(policydoc.Principal{Service: []string{naming.ServicePrincipal("cloudwatch"), naming.ServicePrincipal("events")}}).
+			When("StringEquals", "aws:SourceAccount", a.Account))
+	}
+	return policydoc.New(statements...)
+}

@@ -1,0 +1,272 @@
+// Package pipeline is the model build and deploy automation: two CodeBuild
+// projects with their log groups, two CodePipeline V2 pipelines, and the
+// EventBridge rule that starts the deploy pipeline when a model version in
+// the product's group is approved.
+package pipeline
+
+import (
+	"encoding/json"
+
+	"github.com/mlprov/mlprov/components/source"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/codebuild"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/codepipeline"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Type is the component's type token.
+const Type = "mlprov:pipeline:ModelPipelines"
+
+// Build environment variable names the model code reads.
+const (
+	EnvModelPackageGroupName = "MODEL_PACKAGE_GROUP_NAME"
+	EnvArtifactBucket        = "ARTIFACT_BUCKET"
+	EnvSageMakerRoleArn      = "SAGEMAKER_ROLE_ARN"
+	EnvModelApprovalStatus   = "MODEL_APPROVAL_STATUS"
+)
+
+// Build image and compute of both projects.
+const (
+	buildImage   = "aws/codebuild/amazonlinux2-x86_64-standard:5.0"
+	buildCompute = "BUILD_GENERAL1_SMALL"
+)
+
+// Names are the physical names.
+type Names struct {
+	BuildProject, DeployProject   string
+	BuildLogGroup, DeployLogGroup string
+	BuildPipeline, DeployPipeline string
+	ApprovedModelRule             string
+}
+
+// VPC places the projects in private subnets.
+type VPC struct {
+	VpcID            pulumi.StringInput
+	SubnetIDs        pulumi.StringArrayInput
+	SecurityGroupIDs pulumi.StringArrayInput
+}
+
+// Args configures the pipelines.
+type Args struct {
+	Names  Names
+	Source *source.Source
+	// ManualApproval adds an approval stage before deploy.
+	ManualApproval bool
+	// LogRetentionDays applies to the build log groups.
+	LogRetentionDays int
+	// KMSKeyArn encrypts builds, log groups and the artifact store; nil uses AWS-managed keys.
+	KMSKeyArn pulumi.StringInput
+	// VPC is nil to run builds outside a VPC.
+	VPC *VPC
+
+	ModelPackageGroupName pulumi.StringInput
+	// ApprovalStatus is the status new model versions are registered with.
+	ApprovalStatus   string
+	ArtifactBucket   pulumi.StringInput
+	CodeBuildRoleArn pulumi.StringInput
+	PipelineRoleArn  pulumi.StringInput
+	SageMakerRoleArn pulumi.StringInput
+	EventsRoleArn    pulumi.StringInput
+	Tags             map[string]string
+}
+
+// ModelPipelines is the build and deploy automation.
+type ModelPipelines struct {
+	pulumi.ResourceState
+
+	BuildPipelineName, DeployPipelineName pulumi.StringOutput
+	BuildPipelineArn, DeployPipelineArn   pulumi.StringOutput
+	BuildProjectName, DeployProjectName   pulumi.StringOutput
+}
+
+// New creates the projects, pipelines and approval trigger.
+func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOption) (*ModelPipelines, error) {
+	c := &ModelPipelines{}
+	if err := ctx.RegisterComponentResource(Type, name, c, opts...); err != nil {
+		return nil, err
+	}
+	n := args.Names
+	buildProject, err := c.project(ctx, name+"-build", n.BuildProject, n.BuildLogGroup, "buildspec.yml", args)
+	if err != nil {
+		return nil, err
+	}
+	deployProject, err := c.project(ctx, name+"-deploy", n.DeployProject, n.DeployLogGroup, "buildspec-deploy.yml", args)
+	if err != nil {
+		return nil, err
+	}
+
+	build, err := c.pipeline(ctx, name+"-build-pipeline", n.BuildPipeline, args, args.Source.Build,
+		codeBuildStage("Build", buildProject.Name))
+	if err != nil {
+		return nil, err
+	}
+	deployStages := []codepipeline.PipelineStageArgs{}
+	if args.ManualApproval {
+		deployStages = append(deployStages, approvalStage())
+	}
+	deployStages = append(deployStages, codeBuildStage("Deploy", deployProject.Name))
+	deploy, err := c.pipeline(ctx, name+"-deploy-pipeline", n.DeployPipeline, args, args.Source.Deploy, deployStages...)
+	if err != nil {
+		return nil, err
+	}
+
+	if err := c.approvedModelTrigger(ctx, name, args, deploy.Arn); err != nil {
+		return nil, err
+	}
+	c.BuildPipelineName, c.DeployPipelineName = build.Name, deploy.Name
+	c.BuildPipelineArn, c.DeployPipelineArn = build.Arn, deploy.Arn
+	c.BuildProjectName, c.DeployProjectName = buildProject.Name, deployProject.Name
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"buildPipelineName": c.BuildPipelineName, "deployPipelineName": c.DeployPipelineName,
+		"buildProjectName": c.BuildProjectName, "deployProjectName": c.DeployProjectName,
+	})
+}
+
+// project creates a log group (so retention and encryption apply) and a
+// CodeBuild project writing to it.
+func (c *ModelPipelines) project(ctx *pulumi.Context, name, projectName, logGroupName, buildspec string, args Args) (*codebuild.Project, error) {
+	logGroup, err := cloudwatch.NewLogGroup(ctx, name+"-logs", &cloudwatch.LogGroupArgs{
+		Name:            pulumi.String(logGroupName),
+		RetentionInDays: pulumi.Int(args.LogRetentionDays),
+		KmsKeyId:        args.KMSKeyArn,
+		Tags:            pulumi.ToStringMap(args.Tags),
+	}, pulumi.Parent(c))
+	if err != nil {
+		return nil, err
+	}
+	env := func(k string, v pulumi.StringInput) codebuild.ProjectEnvironmentEnvironmentVariableArgs {
+		return codebuild.ProjectEnvironmentEnvironmentVariableArgs{Name: pulumi.String(k), Value: v, Type: pulumi.String("PLAINTEXT")}
+	}
+	projectArgs := &codebuild.ProjectArgs{
+		Name:          pulumi.String(projectName),
+		Description:   pulumi.String("Runs " + buildspec + " of the model code"),
+		ServiceRole:   args.CodeBuildRoleArn,
+		EncryptionKey: args.KMSKeyArn,
+		Artifacts:     codebuild.ProjectArtifactsArgs{Type: pulumi.String("CODEPIPELINE")},
+		Source:        codebuild.ProjectSourceArgs{Type: pulumi.String("CODEPIPELINE"), Buildspec: pulumi.String(buildspec)},
+		Environment: codebuild.ProjectEnvironmentArgs{
+			ComputeType:    pulumi.String(buildCompute),
+			Image:          pulumi.String(buildImage),
+			Type:           pulumi.String("LINUX_CONTAINER"),
+			PrivilegedMode: pulumi.Bool(false),
+			EnvironmentVariables: codebuild.ProjectEnvironmentEnvironmentVariableArray{
+				env(EnvModelPackageGroupName, args.ModelPackageGroupName),
+				env(EnvArtifactBucket, args.ArtifactBucket),
+				env(EnvSageMakerRoleArn, args.SageMakerRoleArn),
+				env(EnvModelApprovalStatus, pulumi.String(args.ApprovalStatus)),
+			},
+		},
+		LogsConfig: codebuild.ProjectLogsConfigArgs{
+			CloudwatchLogs: codebuild.ProjectLogsConfigCloudwatchLogsArgs{
+				Status:    pulumi.String("ENABLED"),
+				GroupName: logGroup.Name,
+			},
+		},
+		Tags: pulumi.ToStringMap(args.Tags),
+	}
+	if v := args.VPC; v != nil {
+		projectArgs.VpcConfig = codebuild.ProjectVpcConfigArgs{VpcId: v.VpcID, Subnets: v.SubnetIDs, SecurityGroupIds: v.SecurityGroupIDs}
+	}
+	return codebuild.NewProject(ctx, name, projectArgs, pulumi.Parent(c))
+}
+
+// pipeline creates a V2 pipeline: the source stage, then stages.
+func (c *ModelPipelines) pipeline(ctx *pulumi.Context, name, pipelineName string, args Args, src source.Action, stages ...codepipeline.PipelineStageArgs) (*codepipeline.Pipeline, error) {
+	store := codepipeline.PipelineArtifactStoreArgs{Type: pulumi.String("S3"), Location: args.ArtifactBucket}
+	if args.KMSKeyArn != nil {
+		store.EncryptionKey = codepipeline.PipelineArtifactStoreEncryptionKeyArgs{Id: args.KMSKeyArn, Type: pulumi.String("KMS")}
+	}
+	all := codepipeline.PipelineStageArray{codepipeline.PipelineStageArgs{
+		Name: pulumi.String("Source"),
+		Actions: codepipeline.PipelineStageActionArray{codepipeline.PipelineStageActionArgs{
+			Name:            pulumi.String("Source"),
+			Category:        pulumi.String("Source"),
+			Owner:           pulumi.String("AWS"),
+			Provider:        pulumi.String(src.Provider),
+			Version:         pulumi.String("1"),
+			Configuration:   src.Configuration,
+			OutputArtifacts: pulumi.StringArray{pulumi.String(sourceArtifact)},
+		}},
+	}}
+	for _, s := range stages {
+		all = append(all, s)
+	}
+	return codepipeline.NewPipeline(ctx, name, &codepipeline.PipelineArgs{
+		Name:           pulumi.String(pipelineName),
+		PipelineType:   pulumi.String("V2"),
+		ExecutionMode:  pulumi.String("QUEUED"),
+		RoleArn:        args.PipelineRoleArn,
+		ArtifactStores: codepipeline.PipelineArtifactStoreArray{store},
+		Stages:         all,
+		Tags:           pulumi.ToStringMap(args.Tags),
+	}, pulumi.Parent(c))
+}
+
+const sourceArtifact = "SourceOutput"
+
+func codeBuildStage(stage string, project pulumi.StringInput) codepipeline.PipelineStageArgs {
+	return codepipeline.PipelineStageArgs{
+		Name: pulumi.String(stage),
+		Actions: codepipeline.PipelineStageActionArray{codepipeline.PipelineStageActionArgs{
+			Name:           pulumi.String(stage),
+			Category:       pulumi.String("Build"),
+			Owner:          pulumi.String("AWS"),
+			Provider:       pulumi.String("CodeBuild"),
+			Version:        pulumi.String("1"),
+			InputArtifacts: pulumi.StringArray{pulumi.String(sourceArtifact)},
+			Configuration:  pulumi.StringMap{"ProjectName": project},
+		}},
+	}
+}
+
+// ApprovalStage is the name of the manual approval stage.
+const ApprovalStage = "ManualApproval"
+
+func approvalStage() codepipeline.PipelineStageArgs {
+	return codepipeline.PipelineStageArgs{
+		Name: pulumi.String(ApprovalStage),
+		Actions: codepipeline.PipelineStageActionArray{codepipeline.PipelineStageActionArgs{
+			Name:     pulumi.String(ApprovalStage),
+			Category: pulumi.String("Approval"),
+			Owner:    pulumi.String("AWS"),
+			Provider: pulumi.String("Manual"),
+			Version:  pulumi.String("1"),
+			Configuration: pulumi.StringMap{
+				"CustomData": pulumi.String("Approve to deploy the approved model version"),
+			},
+		}},
+	}
+}
+
+// ApprovedModelPattern matches a model package of one group changing to Approved.
+func ApprovedModelPattern(groupName string) string {
+	b, _ := json.Marshal(map[string]any{
+		"source":      []string{"aws.sagemaker"},
+		"detail-type": []string{"SageMaker Model Package State Change"},
+		"detail": map[string]any{
+			"ModelPackageGroupName": []string{groupName},
+			"ModelApprovalStatus":   []string{"Approved"},
+		},
+	})
+	return string(b)
+}
+
+func (c *ModelPipelines) approvedModelTrigger(ctx *pulumi.Context, name string, args Args, deployArn pulumi.StringOutput) error {
+	pattern := args.ModelPackageGroupName.ToStringOutput().ApplyT(ApprovedModelPattern).(pulumi.StringOutput)
+	rule, err := cloudwatch.NewEventRule(ctx, name+"-model-approved", &cloudwatch.EventRuleArgs{
+		Name:         pulumi.String(args.Names.ApprovedModelRule),
+		Description:  pulumi.String("Starts the deploy pipeline when a model version of this product is approved"),
+		EventPattern: pattern,
+		Tags:         pulumi.ToStringMap(args.Tags),
+	}, pulumi.Parent(c))
+	if err != nil {
+		return err
+	}
+	_, err = cloudwatch.NewEventTarget(ctx, name+"-model-approved-target", &cloudwatch.EventTargetArgs{
+		Rule:     rule.Name,
+		TargetId: pulumi.String("deploy-pipeline"),
+		Arn:      deployArn,
+		RoleArn:  args.EventsRoleArn,
+	}, pulumi.Parent(c))
+	return err
+}

@@ -1,0 +1,149 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mlprov/mlprov/internal/config"
+	"github.com/mlprov/mlprov/internal/naming"
+)
+
+type validateConfigOptions struct {
+	all string // --all DIR
+}
+
+// validationResult is one file's verdict (also the JSON output shape).
+type validationResult struct {
+	File     string           `json:"file"`
+	Valid    bool             `json:"valid"`
+	MLName   string           `json:"mlName,omitempty"`
+	Tier     string           `json:"tier,omitempty"`
+	Scenario string           `json:"scenario,omitempty"`
+	Problems []config.Problem `json:"problems,omitempty"`
+	Error    string           `json:"error,omitempty"`
+}
+
+func newValidateConfigCommand(deps *Deps, g *GlobalOptions) *cobra.Command {
+	o := &validateConfigOptions{}
+	cmd := &cobra.Command{
+		Use:   "validate-config",
+		Short: "Check a config (or every config in a folder): schema, semantics and AWS name limits",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runValidateConfig(deps, g, o)
+		},
+	}
+	cmd.Flags().StringVar(&o.all, "all", "", "validate every .yaml/.yml file under DIR")
+	return cmd
+}
+
+func runValidateConfig(deps *Deps, g *GlobalOptions, o *validateConfigOptions) error {
+	var files []string
+	if o.all != "" {
+		var err error
+		if files, err = configFilesUnder(o.all); err != nil {
+			return withCode(ExitUsage, err)
+		}
+		if len(files) == 0 {
+			return withCode(ExitUsage, fmt.Errorf("--all %s: no .yaml or .yml files found", o.all))
+		}
+	} else {
+		if err := g.requireConfig(); err != nil {
+			return err
+		}
+		path, err := resolveConfigPath(g.ConfigRef, g.Workdir)
+		if err != nil {
+			return withCode(ExitUsage, err)
+		}
+		files = []string{path}
+	}
+	results := make([]validationResult, 0, len(files))
+	invalid := 0
+	for _, f := range files {
+		r := validateFile(f)
+		if !r.Valid {
+			invalid++
+		}
+		results = append(results, r)
+	}
+	if g.jsonOutput() {
+		if err := writeJSON(deps.Out, results); err != nil {
+			return err
+		}
+	} else {
+		for _, r := range results {
+			printValidation(deps, r)
+		}
+		if len(results) > 1 {
+			fmt.Fprintf(deps.Out, "%d valid, %d invalid\n", len(results)-invalid, invalid)
+		}
+	}
+	if invalid > 0 {
+		return silentExit(ExitInvalidConfig)
+	}
+	return nil
+}
+
+func validateFile(path string) validationResult {
+	r := validationResult{File: path}
+	cfg, err := config.Load(path)
+	var ve *config.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		r.Problems = ve.Problems
+	case err != nil:
+		r.Error = err.Error()
+	default:
+		n := naming.For(cfg)
+		r.Valid, r.MLName, r.Tier, r.Scenario = true, n.MLName, string(cfg.MLProduct.Tier), n.Scenario
+	}
+	return r
+}
+
+func printValidation(deps *Deps, r validationResult) {
+	if r.Valid {
+		fmt.Fprintf(deps.Out, "valid    %s  (%s, %s, %s)\n", r.File, r.MLName, r.Tier, r.Scenario)
+		return
+	}
+	fmt.Fprintf(deps.Out, "INVALID  %s\n", r.File)
+	if r.Error != "" {
+		fmt.Fprintf(deps.Out, "  %s\n", r.Error)
+	}
+	for _, p := range r.Problems {
+		fmt.Fprintf(deps.Out, "  %s\n", problemLine(p))
+	}
+}
+
+func problemLine(p config.Problem) string {
+	var b strings.Builder
+	if p.Line > 0 {
+		fmt.Fprintf(&b, "line %d: ", p.Line)
+	}
+	fmt.Fprintf(&b, "%s: %s", p.Path, p.Message)
+	if p.Fix != "" {
+		fmt.Fprintf(&b, " (fix: %s)", p.Fix)
+	}
+	return b.String()
+}
+
+// configFilesUnder lists the YAML files under dir, sorted.
+func configFilesUnder(dir string) ([]string, error) {
+	var files []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && (strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) {
+			files = append(files, path)
+		}
+		return nil
+	})
+	sort.Strings(files)
+	return files, err
+}

@@ -1,0 +1,81 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mlprov/mlprov/internal/atomicfile"
+	"github.com/mlprov/mlprov/internal/policycheck"
+	"github.com/mlprov/mlprov/internal/provtemplate"
+)
+
+type validateProvTemplateOptions struct {
+	template string // --template FILE: judge an existing template instead of rendering
+	sarif    string // --sarif FILE: also write SARIF 2.1.0 for code scanning
+}
+
+func newValidateProvTemplateCommand(deps *Deps, g *GlobalOptions) *cobra.Command {
+	o := &validateProvTemplateOptions{}
+	cmd := &cobra.Command{
+		Use:   "validate-prov-template",
+		Short: "Structural checks and every policy rule over the rendered template; exit 4 on a mandatory violation",
+		Long: `With --config, renders the product (as create-prov-template does) and judges the result, so the
+verdict is never about a stale file. With --template FILE, judges that file as it is.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			doc, path, err := o.load(g)
+			if err != nil {
+				return err
+			}
+			res := policycheck.Check(doc, deps.Now())
+			if err := o.report(deps, g, res, path); err != nil {
+				return err
+			}
+			return policyExit(res)
+		},
+	}
+	cmd.Flags().StringVar(&o.template, "template", "", "judge this template file instead of rendering --config")
+	cmd.Flags().StringVar(&o.sarif, "sarif", "", "also write the results as SARIF 2.1.0 to this file")
+	return cmd
+}
+
+func (o *validateProvTemplateOptions) load(g *GlobalOptions) (*provtemplate.Document, string, error) {
+	if o.template != "" {
+		doc, err := provtemplate.Read(o.template)
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, "", withCode(ExitUsage, err)
+		}
+		return doc, o.template, err
+	}
+	p, err := g.loadProduct()
+	if err != nil {
+		return nil, "", err
+	}
+	return g.writeTemplate(p)
+}
+
+func (o *validateProvTemplateOptions) report(deps *Deps, g *GlobalOptions, res policycheck.Result, path string) error {
+	if o.sarif != "" {
+		err := atomicfile.Write(o.sarif, 0o644, func(w io.Writer) error { return policycheck.WriteSARIF(w, res, path) })
+		if err != nil {
+			return err
+		}
+	}
+	if g.jsonOutput() {
+		return policycheck.WriteJSON(deps.Out, res)
+	}
+	fmt.Fprintf(deps.Out, "%s\n", path)
+	return policycheck.WriteText(deps.Out, res)
+}
+
+// policyExit is the verdict as an exit status.
+func policyExit(res policycheck.Result) error {
+	if !res.Passed() {
+		return withCode(ExitPolicyViolation, errors.New(policycheck.Summary(res)))
+	}
+	return nil
+}

@@ -1,0 +1,16 @@
+package rules
+
+func iam004() Rule {
+	return Rule{
+		ID:          "MLP-IAM-004",
+		Name:        "iam-permission-boundary",
+		Description: "Enterprise roles have a permission boundary attached.",
+		Severity:    SeverityHigh,
+		Enforcement: Mandatory,
+		Remediation: "Set permissionsBoundary on the role to the product's permission boundary policy ARN.",
+		Applies:     ofTypes(typeRole, typeNativeRole),
+		Check: func(r Resource, _ Stack) Result {
+			return enterpriseRequires(r, "permissionsBoundary", "the role has no permission boundary")
+		},
+	}
+}
