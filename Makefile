@@ -41,8 +41,15 @@ $(BIN)/pulumi: tools/pulumi/go.mod
 plan: build ## Set up and run the main job offline: plan on the shipped enterprise example
 	$(BIN)/mlprov plan --config $(PLAN_CONFIG)
 
+.PHONY: tools
+tools: ## Test tools from the OS: chromium for the review report's browser test (installed when root)
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+		else echo "chromium missing and not root: the browser test will skip (sudo apt-get install -y chromium)"; fi; \
+	fi
+
 .PHONY: test
-test: pulumi build ## The whole suite: unit, mocks, policy gate, fuzz, end-to-end through the real engine
+test: tools pulumi build ## The whole suite: unit, mocks, policy gate, fuzz, end-to-end through the real engine
 	$(GO) test -count=1 -timeout 40m ./...
 	$(MAKE) --no-print-directory policy-gate
 	$(MAKE) --no-print-directory fuzz

@@ -61,6 +61,19 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err := ctx.RegisterComponentResource(Type, name, c, opts...); err != nil {
 		return nil, err
 	}
+	s3, err := ec2.NewVpcEndpoint(ctx, name+"-s3", &ec2.VpcEndpointArgs{
+		VpcId:           args.VpcID,
+		ServiceName:     pulumi.String(args.ARNs.EndpointService(S3)),
+		VpcEndpointType: pulumi.String("Gateway"),
+		RouteTableIds:   pulumi.ToStringArray(args.RouteTableIDs),
+		Policy:          pulumi.String(EndpointPolicy(args.ARNs, S3).JSON()),
+		Tags:            pulumi.ToStringMap(args.Tags),
+	}, pulumi.Parent(c))
+	if err != nil {
+		return nil, err
+	}
+	c.EndpointIDs[S3] = s3.ID().ToStringOutput()
+
 	if sg := args.CreateSecurityGroup; sg != nil {
 		group, err := ec2.NewSecurityGroup(ctx, name+"-endpoints-sg", &ec2.SecurityGroupArgs{
 			Name:        pulumi.String(sg.Name),
@@ -73,6 +86,24 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 				ToPort:      pulumi.Int(443),
 				CidrBlocks:  pulumi.StringArray{sg.VpcCIDR},
 			}},
+			// Builds run in this group too: they reach the interface endpoints
+			// in the VPC and S3 through the gateway endpoint, nothing else.
+			Egress: ec2.SecurityGroupEgressArray{
+				ec2.SecurityGroupEgressArgs{
+					Description: pulumi.String("HTTPS to the interface endpoints in the VPC"),
+					Protocol:    pulumi.String("tcp"),
+					FromPort:    pulumi.Int(443),
+					ToPort:      pulumi.Int(443),
+					CidrBlocks:  pulumi.StringArray{sg.VpcCIDR},
+				},
+				ec2.SecurityGroupEgressArgs{
+					Description:   pulumi.String("HTTPS to S3 through the gateway endpoint"),
+					Protocol:      pulumi.String("tcp"),
+					FromPort:      pulumi.Int(443),
+					ToPort:        pulumi.Int(443),
+					PrefixListIds: pulumi.StringArray{s3.PrefixListId},
+				},
+			},
 			Tags: pulumi.ToStringMap(args.Tags),
 		}, pulumi.Parent(c))
 		if err != nil {
@@ -99,18 +130,6 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		}
 		c.EndpointIDs[service] = ep.ID().ToStringOutput()
 	}
-	s3, err := ec2.NewVpcEndpoint(ctx, name+"-s3", &ec2.VpcEndpointArgs{
-		VpcId:           args.VpcID,
-		ServiceName:     pulumi.String(args.ARNs.EndpointService(S3)),
-		VpcEndpointType: pulumi.String("Gateway"),
-		RouteTableIds:   pulumi.ToStringArray(args.RouteTableIDs),
-		Policy:          pulumi.String(EndpointPolicy(args.ARNs, S3).JSON()),
-		Tags:            pulumi.ToStringMap(args.Tags),
-	}, pulumi.Parent(c))
-	if err != nil {
-		return nil, err
-	}
-	c.EndpointIDs[S3] = s3.ID().ToStringOutput()
 
 	outs := pulumi.Map{"securityGroupId": c.SecurityGroupID}
 	for service, id := range c.EndpointIDs {

@@ -38,11 +38,13 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	outs := pulumi.Map{}
 	for _, v := range args.Values {
 		if _, err := ssm.NewParameter(ctx, name+"-"+v.Key, &ssm.ParameterArgs{
-			Name:        pulumi.String(args.Path(v.Key)),
-			Type:        pulumi.String("String"),
-			Value:       v.Value,
-			Description: pulumi.String("mlprov output " + v.Key),
-			Tags:        pulumi.ToStringMap(args.Tags),
+			Name: pulumi.String(args.Path(v.Key)),
+			Type: pulumi.String("String"),
+			// Outputs are names and ARNs, not secrets: InsecureValue keeps them
+			// readable in state and to the policy pack (Value is always secret).
+			InsecureValue: v.Value,
+			Description:   pulumi.String("mlprov output " + v.Key),
+			Tags:          pulumi.ToStringMap(args.Tags),
 		}, pulumi.Parent(c)); err != nil {
 			return nil, err
 		}

@@ -105,3 +105,31 @@ func TestPlanOnInvalidConfigStopsAtValidation(t *testing.T) {
 		t.Error("plan wrote files for an invalid config")
 	}
 }
+
+// A policy violation fails plan with the policy exit code, but the deployer
+// policy and the review report that explains the violation are still written.
+func TestPlanWithPolicyViolationStillWritesTheReport(t *testing.T) {
+	dir := t.TempDir()
+	b, _ := os.ReadFile(starterExample)
+	expired := strings.Replace(string(b), "tags:", `  suppressions:
+    - rule: MLP-S3-004
+      resource: artifacts
+      reason: "temporary exception for a migration"
+      owner: secops@techcorp.example.com
+      expires: 2020-01-31
+tags:`, 1)
+	path := filepath.Join(dir, "expired-waiver.yaml")
+	os.WriteFile(path, []byte(expired), 0o644)
+	code, out, errs := run(t, "plan", "-c", path, "--workdir", dir)
+	if code != ExitPolicyViolation {
+		t.Fatalf("exit %d, want %d\n%s%s", code, ExitPolicyViolation, out, errs)
+	}
+	if !strings.Contains(out, "FAIL validate-prov-template") || !strings.Contains(errs, "MLP-WVR-002") {
+		t.Errorf("violation not reported:\n%s\n%s", out, errs)
+	}
+	for _, want := range []string{"ok   create-policy", "ok   create-review-report"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plan stopped before %q:\n%s", want, out)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/mlprov/mlprov/internal/config"
+	"github.com/mlprov/mlprov/internal/engine"
 )
 
 // Exit codes: the one documented table (README "Exit codes"). Scripts of the
@@ -80,8 +81,15 @@ func exitCode(err error) int {
 	if errors.As(err, &ve) {
 		return ExitInvalidConfig
 	}
-	if errors.Is(err, context.Canceled) {
+	if errors.Is(err, context.Canceled) || errors.Is(err, engine.ErrInterrupted) {
 		return ExitInterrupted
+	}
+	if errors.Is(err, engine.ErrLocked) {
+		return ExitLocked
+	}
+	var pe *engine.PolicyError
+	if errors.As(err, &pe) {
+		return ExitPolicyViolation
 	}
 	return ExitError
 }

@@ -2,10 +2,12 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/mlprov/mlprov/internal/iampolicy"
 	"github.com/mlprov/mlprov/internal/policycheck"
 	"github.com/mlprov/mlprov/internal/provtemplate"
 )
@@ -21,6 +23,10 @@ type planState struct {
 type planStep struct {
 	action string
 	run    func(deps *Deps, g *GlobalOptions, s *planState) (string, error)
+	// continues: a failure is reported at the end but later steps still run
+	// (a policy violation should still produce the deployer policy and the
+	// review report that explains it).
+	continues bool
 }
 
 // planSteps are the actions plan runs, in order, all offline.
@@ -29,14 +35,25 @@ var planSteps = []planStep{
 		doc, path, err := g.writeTemplate(s.p)
 		s.doc = doc
 		return path, err
-	}},
+	}, false},
 	{"validate-prov-template", func(deps *Deps, g *GlobalOptions, s *planState) (string, error) {
 		s.policy = policycheck.Check(s.doc, deps.Now())
 		if !s.policy.Passed() {
 			policycheck.WriteText(deps.Err, s.policy)
 		}
 		return "", policyExit(s.policy)
-	}},
+	}, true},
+	{"create-policy", func(deps *Deps, g *GlobalOptions, s *planState) (string, error) {
+		docs, err := iampolicy.Generate(s.doc)
+		if err != nil {
+			return "", err
+		}
+		paths, err := iampolicy.WriteFiles(g.Workdir, s.p.names, docs)
+		if err != nil {
+			return "", err
+		}
+		return strings.Join(paths, ", "), nil
+	}, false},
 	// Last: the report shows what every earlier step produced.
 	{"create-review-report", func(deps *Deps, g *GlobalOptions, s *planState) (string, error) {
 		written, _, err := writeReviewReport(deps, g, s.p, s.doc, s.policy)
@@ -44,7 +61,7 @@ var planSteps = []planStep{
 			return "", err
 		}
 		return written[0], nil
-	}},
+	}, false},
 }
 
 // planStepResult is one line of the plan summary (and its JSON shape).
@@ -84,10 +101,12 @@ func runPlan(deps *Deps, g *GlobalOptions) error {
 		r := planStepResult{Action: step.action, OK: err == nil, Wrote: path, Duration: since(deps, t)}
 		if err != nil {
 			r.Error = err.Error()
-			failed = err
+			if failed == nil {
+				failed = err
+			}
 		}
 		results = append(results, r)
-		if err != nil {
+		if err != nil && !step.continues {
 			break
 		}
 	}

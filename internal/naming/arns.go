@@ -110,3 +110,6 @@ func (a ARNs) Connection(id string) string     { return a.regional("codeconnecti
 func (a ARNs) EC2Resource(resourceType, id string) string {
 	return a.regional("ec2", resourceType+"/"+id)
 }
+
+// LogGroupChildren matches what IAM evaluates inside one log group (its streams).
+func (a ARNs) LogGroupChildren(name string) string { return a.LogGroup(name) + ":*" }

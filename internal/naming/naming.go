@@ -249,6 +249,12 @@ func (n Names) PolicyFile() string {
 	return PoliciesDir + "/" + n.MLName + "-" + n.Scenario + "-iam-policy.json"
 }
 
+// PolicyPartFile is part n (1-based) of a deployer policy split to fit
+// AWS's managed-policy size: ml/policies/{ml_name}-{scenario}-iam-policy-{n}.json.
+func (n Names) PolicyPartFile(part int) string {
+	return fmt.Sprintf("%s/%s-%s-iam-policy-%d.json", PoliciesDir, n.MLName, n.Scenario, part)
+}
+
 // ReportFile is ml/reports/{ml_name}-{scenario}-{kind}.{ext}.
 func (n Names) ReportFile(kind, ext string) string {
 	return ReportsDir + "/" + n.MLName + "-" + n.Scenario + "-" + kind + "." + ext

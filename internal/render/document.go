@@ -63,7 +63,12 @@ func Document(cfg *config.Config, names naming.Names, rec *Recording) *provtempl
 		if !strings.HasPrefix(r.PhysicalName, prefix) {
 			continue
 		}
-		value, _ := r.Inputs["value"].(string)
+		// Outputs are published with insecureValue: they are ARNs and names,
+		// and pulumi-aws marks `value` secret, which would hide them everywhere.
+		value, _ := r.Inputs["insecureValue"].(string)
+		if value == "" {
+			value, _ = r.Inputs["value"].(string)
+		}
 		doc.Outputs = append(doc.Outputs, provtemplate.Output{
 			Key: strings.TrimPrefix(r.PhysicalName, prefix), Name: r.PhysicalName, Value: value,
 		})

@@ -1,0 +1,112 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/mlprov/mlprov/components/policydoc"
+)
+
+const starterPolicyFile = "ml/policies/techcorp-dev-t001-us-east-1-churn-ml-codecommit-iam-policy.json"
+
+func readPolicy(t *testing.T, path string) policydoc.Document {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d policydoc.Document
+	if err := json.Unmarshal(b, &d); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return d
+}
+
+func TestCreatePolicyWritesScopedPolicy(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := run(t, "create-policy", "-c", starterExample, "--workdir", dir)
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	d := readPolicy(t, filepath.Join(dir, starterPolicyFile))
+	if !strings.Contains(out, "wrote "+filepath.Join(dir, starterPolicyFile)) {
+		t.Errorf("output does not name the file:\n%s", out)
+	}
+	var bucketActions []string
+	for _, s := range d.Statement {
+		if slices.Contains(s.Resource, "arn:aws:s3:::techcorp-dev-t001-us-east-1-churn-artifacts") {
+			bucketActions = append(bucketActions, s.Action...)
+		}
+	}
+	if !slices.Contains(bucketActions, "s3:CreateBucket") || !slices.Contains(bucketActions, "s3:PutBucketVersioning") {
+		t.Errorf("artifact bucket actions = %v, want s3:CreateBucket and s3:PutBucketVersioning", bucketActions)
+	}
+	for _, s := range d.Statement {
+		if s.Sid == "DenyDestructiveWithoutMFA" {
+			t.Errorf("a dev product got the production MFA deny")
+		}
+	}
+}
+
+func TestCreatePolicyDiffShowsWhatChanged(t *testing.T) {
+	dir := t.TempDir()
+	if code, out, errs := run(t, "create-policy", "-c", starterExample, "--workdir", dir); code != ExitOK {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	path := filepath.Join(dir, starterPolicyFile)
+	d := readPolicy(t, path)
+	// Pretend the file on disk is older: without CreateBucket, with an extra resource.
+	for i, s := range d.Statement {
+		if i := slices.Index(s.Action, "s3:CreateBucket"); i >= 0 {
+			s.Action = slices.Delete(slices.Clone(s.Action), i, i+1)
+			s.Resource = append(slices.Clone(s.Resource), "arn:aws:s3:::retired-bucket")
+		}
+		d.Statement[i] = s
+	}
+	b, _ := json.Marshal(d)
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := run(t, "create-policy", "-c", starterExample, "--workdir", dir, "--diff")
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	for _, want := range []string{"~ statement S3Bucket (changed)", "+ action   s3:CreateBucket", "- resource arn:aws:s3:::retired-bucket"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("diff output lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, _ = run(t, "create-policy", "-c", starterExample, "--workdir", dir, "--diff")
+	if code != ExitOK || !strings.Contains(out, "no changes against the policy on disk") {
+		t.Errorf("second run: exit %d, output:\n%s", code, out)
+	}
+}
+
+func TestCreatePolicySplitsEnterpriseIntoParts(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := run(t, "create-policy", "-c", enterpriseExample, "--workdir", dir, "--output", "json")
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	var res struct {
+		Files []policyFileResult `json:"files"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if len(res.Files) < 2 {
+		t.Fatalf("files = %+v, want the enterprise policy split into parts", res.Files)
+	}
+	for i, f := range res.Files {
+		if !strings.HasSuffix(f.File, "-iam-policy-"+string(rune('1'+i))+".json") || f.Size > 6144 {
+			t.Errorf("part %d = %+v, want a numbered file within 6144 characters", i+1, f)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "ml/policies/globalbank-prod-c001-us-west-2-churn-ml-codecommit-standalone-ssm-iam-policy.json")); err == nil {
+		t.Errorf("a split policy also wrote the unsplit file name")
+	}
+}

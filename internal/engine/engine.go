@@ -1,0 +1,253 @@
+// Package engine drives the real Pulumi engine headlessly through the
+// Automation API: a pinned CLI, a backend (the local file backend under
+// ml/state by default), a secrets provider, the policy pack in every preview
+// and up, the event stream turned into typed results, and the CLI's errors
+// turned into typed errors. It is the only importer of sdk/go/auto.
+//
+// Every operation gets its own temporary workspace directory (removed after),
+// so parallel operations never share a Pulumi.yaml or stack settings file.
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mlprov/mlprov/internal/config"
+	"github.com/mlprov/mlprov/internal/naming"
+)
+
+// PinnedCLIVersion is the Pulumi CLI version mlprov is built and tested with;
+// it matches the sdk/v3 version in go.mod.
+const PinnedCLIVersion = "3.259.0"
+
+// DefaultLocalPassphrase encrypts secrets in the default local file backend
+// when neither MLPROV_PASSPHRASE nor PULUMI_CONFIG_PASSPHRASE is set, so a new
+// user is never prompted. It protects nothing: set your own passphrase (or
+// --secrets-provider awskms://…) for any shared backend.
+const DefaultLocalPassphrase = "mlprov-local-state"
+
+// Environment variables the engine reads (through Options.Getenv).
+const (
+	EnvPulumiRoot       = "MLPROV_PULUMI_ROOT"
+	EnvPassphrase       = "MLPROV_PASSPHRASE"
+	EnvPulumiPassphrase = "PULUMI_CONFIG_PASSPHRASE"
+)
+
+// Options configure an Engine.
+type Options struct {
+	// Workdir is mlprov's --workdir; the default backend lives under it.
+	Workdir string
+	// Backend is a Pulumi backend URL: file://…, s3://…, https://api.pulumi.com.
+	// "" means the local file backend file://<Workdir>/ml/state.
+	Backend string
+	// SecretsProvider is "passphrase" (the default for self-managed backends),
+	// "default" (Pulumi Cloud), or awskms://… and the like.
+	SecretsProvider string
+	// Getenv reads the environment (never os.Getenv directly, so tests can
+	// pass their own).
+	Getenv func(string) string
+	// Progress receives live per-resource progress (nil: none).
+	Progress io.Writer
+	// Terminal selects the compact progress display (Progress is a TTY).
+	Terminal bool
+}
+
+// Engine runs stack operations. It holds no per-operation state: one Engine
+// may run operations on different stacks concurrently.
+type Engine struct {
+	cli      auto.PulumiCommand
+	backend  string
+	secrets  string
+	env      map[string]string
+	progress io.Writer
+	terminal bool
+}
+
+// Target is the stack an operation acts on and the program that defines it.
+type Target struct {
+	// StackName is naming.Names.StackName.
+	StackName string
+	// Program is stacks.ProgramWithOptions(cfg, opts).
+	Program pulumi.RunFunc
+	// Suppressions are the config's policy waivers, passed to the pack.
+	Suppressions []config.Suppression
+	// Tags are stack tags recorded after a successful up (e.g. the tier).
+	Tags map[string]string
+}
+
+// New finds the pinned CLI and the policy pack's analyzer and resolves the
+// backend, secrets provider and passphrase.
+func New(opts Options) (*Engine, error) {
+	getenv := opts.Getenv
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	backend, err := backendURL(opts.Backend, opts.Workdir)
+	if err != nil {
+		return nil, err
+	}
+	cli, err := findCLI(getenv)
+	if err != nil {
+		return nil, err
+	}
+	env := map[string]string{
+		"PULUMI_BACKEND_URL":       backend,
+		"PULUMI_SKIP_UPDATE_CHECK": "true",
+		// Stack settings live in throwaway workspace directories, so the
+		// secrets manager (and its salt) is read back from the stack's state.
+		"PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER": "true",
+		"PATH": searchPath(getenv),
+	}
+	secrets := opts.SecretsProvider
+	if secrets == "" && !isPulumiCloud(backend) {
+		secrets = "passphrase"
+	}
+	if secrets == "passphrase" {
+		pass, err := passphrase(getenv, backend)
+		if err != nil {
+			return nil, err
+		}
+		env[EnvPulumiPassphrase] = pass
+	}
+	return &Engine{cli: cli, backend: backend, secrets: secrets, env: env, progress: opts.Progress, terminal: opts.Terminal}, nil
+}
+
+// Backend is the resolved backend URL.
+func (e *Engine) Backend() string { return e.backend }
+
+// backendURL resolves --backend; the default file backend's folder is created.
+func backendURL(flag, workdir string) (string, error) {
+	if flag != "" {
+		if strings.HasPrefix(flag, "file://") {
+			if err := os.MkdirAll(strings.TrimPrefix(flag, "file://"), 0o755); err != nil {
+				return "", fmt.Errorf("backend %s: %w", flag, err)
+			}
+		}
+		return flag, nil
+	}
+	if workdir == "" {
+		workdir = "."
+	}
+	dir, err := filepath.Abs(filepath.Join(workdir, naming.StateDir))
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("create the local state backend: %w", err)
+	}
+	return "file://" + dir, nil
+}
+
+func isPulumiCloud(backend string) bool {
+	return strings.HasPrefix(backend, "https://") || strings.HasPrefix(backend, "http://")
+}
+
+// passphrase: MLPROV_PASSPHRASE, PULUMI_CONFIG_PASSPHRASE, else the fixed
+// local value — only for a file backend, whose state never leaves the disk.
+func passphrase(getenv func(string) string, backend string) (string, error) {
+	for _, name := range []string{EnvPassphrase, EnvPulumiPassphrase} {
+		if v := getenv(name); v != "" {
+			return v, nil
+		}
+	}
+	if strings.HasPrefix(backend, "file://") {
+		return DefaultLocalPassphrase, nil
+	}
+	return "", fmt.Errorf("backend %s uses the passphrase secrets provider: set %s (or choose --secrets-provider awskms://…)", backend, EnvPassphrase)
+}
+
+// findCLI: $MLPROV_PULUMI_ROOT/bin/pulumi, else a pulumi next to the mlprov
+// executable, else a pulumi on PATH — each must be the pinned version.
+func findCLI(getenv func(string) string) (auto.PulumiCommand, error) {
+	var candidates []string
+	if root := getenv(EnvPulumiRoot); root != "" {
+		candidates = append(candidates, filepath.Join(root, "bin", "pulumi"))
+	}
+	if dir := executableDir(); dir != "" {
+		candidates = append(candidates, filepath.Join(dir, "pulumi"))
+	}
+	for _, dir := range filepath.SplitList(getenv("PATH")) {
+		if dir != "" {
+			candidates = append(candidates, filepath.Join(dir, "pulumi"))
+		}
+	}
+	var mismatched []string
+	for _, path := range candidates {
+		if st, err := os.Stat(path); err != nil || st.IsDir() {
+			continue
+		}
+		cli, err := commandAt(path)
+		if err != nil {
+			mismatched = append(mismatched, fmt.Sprintf("%s: %v", path, err))
+			continue
+		}
+		if v := cli.Version().String(); v != PinnedCLIVersion {
+			mismatched = append(mismatched, fmt.Sprintf("%s is v%s", path, v))
+			continue
+		}
+		return cli, nil
+	}
+	msg := fmt.Sprintf("no Pulumi CLI v%s found (looked in $%s/bin, next to mlprov, and on PATH): run `make pulumi`", PinnedCLIVersion, EnvPulumiRoot)
+	if len(mismatched) > 0 {
+		msg += "; not usable: " + strings.Join(mismatched, "; ")
+	}
+	return nil, errors.New(msg)
+}
+
+// commandAt wraps the CLI binary at path. The Automation API wants an
+// installation root holding bin/pulumi; a binary in another folder gets a
+// root made of one symlink.
+func commandAt(path string) (auto.PulumiCommand, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	root := filepath.Dir(filepath.Dir(abs))
+	if filepath.Base(filepath.Dir(abs)) != "bin" {
+		if root, err = os.MkdirTemp("", "mlprov-pulumi-root-"); err != nil {
+			return nil, err
+		}
+		if err := os.Mkdir(filepath.Join(root, "bin"), 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.Symlink(abs, filepath.Join(root, "bin", "pulumi")); err != nil {
+			return nil, err
+		}
+	}
+	return auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: root, SkipVersionCheck: true})
+}
+
+func executableDir() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	if resolved, err := filepath.EvalSymlinks(exe); err == nil {
+		exe = resolved
+	}
+	return filepath.Dir(exe)
+}
+
+// searchPath is the PATH the CLI sees: the folders that may hold the policy
+// pack's analyzer (pulumi-analyzer-policy-go) first, then the caller's PATH
+// (where provider plugins may be found).
+func searchPath(getenv func(string) string) string {
+	var dirs []string
+	if root := getenv(EnvPulumiRoot); root != "" {
+		dirs = append(dirs, filepath.Join(root, "bin"))
+	}
+	if dir := executableDir(); dir != "" {
+		dirs = append(dirs, dir)
+	}
+	if p := getenv("PATH"); p != "" {
+		dirs = append(dirs, p)
+	}
+	return strings.Join(dirs, string(os.PathListSeparator))
+}

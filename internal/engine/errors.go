@@ -1,0 +1,90 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+)
+
+// Typed errors; internal/cli maps them to exit codes.
+var (
+	// ErrLocked: another operation holds the stack's lock.
+	ErrLocked = errors.New("the stack is locked by another operation")
+	// ErrInterrupted: the context was cancelled; the operation was cancelled
+	// and the lock released.
+	ErrInterrupted = errors.New("interrupted: the operation was cancelled")
+	// ErrStackNotFound: the stack does not exist in the backend.
+	ErrStackNotFound = errors.New("not deployed (no such stack in the backend)")
+)
+
+// ResourceError is a failed resource operation, naming the resource.
+type ResourceError struct {
+	URN  string
+	Type string
+	Name string
+	// Op is the step that failed (create, update, delete…).
+	Op      string
+	Message string
+}
+
+func (e *ResourceError) Error() string {
+	return fmt.Sprintf("%s %s (%s) failed: %s", e.Op, e.Name, e.Type, e.Message)
+}
+
+// PolicyError is a preview or update blocked by mandatory policy violations.
+type PolicyError struct {
+	Violations []PolicyViolation
+}
+
+func (e *PolicyError) Error() string {
+	lines := make([]string, 0, len(e.Violations))
+	for _, v := range e.Violations {
+		lines = append(lines, v.String())
+	}
+	return fmt.Sprintf("%d mandatory policy violation(s):\n  %s", len(e.Violations), strings.Join(lines, "\n  "))
+}
+
+// OperationError is any other engine failure; Detail is the CLI's stderr
+// (what a user needs to act on), without the Automation API's stdout dump.
+type OperationError struct {
+	Op     string
+	Detail string
+}
+
+func (e *OperationError) Error() string { return e.Op + " failed: " + e.Detail }
+
+// classify turns an Automation API error into a typed error.
+func classify(ctx context.Context, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case ctx.Err() != nil:
+		return fmt.Errorf("%w: %w", ErrInterrupted, ctx.Err())
+	case auto.IsConcurrentUpdateError(err):
+		return fmt.Errorf("%w: %s", ErrLocked, lockHolder(err))
+	}
+	return err
+}
+
+// lockHolder is the CLI's description of the lock (who holds it, since when).
+func lockHolder(err error) string {
+	msg := strings.TrimSpace(strings.TrimPrefix(stderrOf(err), "error: "))
+	if msg == "" {
+		return "another update is in progress"
+	}
+	return msg
+}
+
+// stderrOf returns the CLI's stderr carried by an Automation API error.
+var stderrField = regexp.MustCompile(`(?s)\nstderr: (.*)$`)
+
+func stderrOf(err error) string {
+	if m := stderrField.FindStringSubmatch(err.Error()); m != nil {
+		return strings.TrimSpace(m[1])
+	}
+	return err.Error()
+}

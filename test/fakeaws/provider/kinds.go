@@ -1,0 +1,401 @@
+package provider
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"reflect"
+	"strings"
+)
+
+// kind is what the double knows about one resource type: its physical name,
+// which changes replace it, how its id is made and which attributes AWS adds.
+// This table is the one place for per-type behaviour; a type not listed here
+// gets genericKind.
+type kind struct {
+	// nameProperty holds the physical name; a change to it replaces the resource.
+	nameProperty string
+	// replaceOn are further properties whose change forces a replacement.
+	replaceOn []string
+	// newID makes the id at create time; nil means the id is the physical name.
+	newID func(c *attrContext) string
+	// attributes are the outputs AWS computes, merged over the inputs.
+	attributes func(c *attrContext) map[string]any
+}
+
+// attrContext is what id and attribute functions may use.
+type attrContext struct {
+	partition, region, account string
+	token                      string
+	id, name                   string
+	inputs                     map[string]any
+	// previous is the stored outputs on update, nil on create.
+	previous map[string]any
+}
+
+// arn builds a regional ARN of service for resource.
+func (c *attrContext) arn(service, resource string) string {
+	return fmt.Sprintf("arn:%s:%s:%s:%s:%s", c.partition, service, c.region, c.account, resource)
+}
+
+// globalArn builds an ARN without a region (IAM, CloudWatch dashboards).
+func (c *attrContext) globalArn(service, resource string) string {
+	return fmt.Sprintf("arn:%s:%s::%s:%s", c.partition, service, c.account, resource)
+}
+
+func (c *attrContext) input(key string) string {
+	s, _ := c.inputs[key].(string)
+	return s
+}
+
+// kept returns the previously stored value of an attribute AWS never changes
+// on update (generated ids, statuses), or fresh() on create.
+func (c *attrContext) kept(key string, fresh func() string) any {
+	if v, ok := c.previous[key]; ok {
+		return v
+	}
+	return fresh()
+}
+
+// partitionOf is the AWS partition a region belongs to.
+func partitionOf(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	}
+	return "aws"
+}
+
+// parameterARN is the ARN of SSM parameter name ("/a/b" → "parameter/a/b").
+func parameterARN(c *attrContext, name string) string {
+	return c.arn("ssm", "parameter/"+strings.TrimPrefix(name, "/"))
+}
+
+func randomHex(n int) string {
+	b := make([]byte, (n+1)/2)
+	if _, err := rand.Read(b); err != nil {
+		// crypto/rand.Read never fails on Linux; a constant still works for a test double.
+		return strings.Repeat("0", n)
+	}
+	return hex.EncodeToString(b)[:n]
+}
+
+func randomUUID() string {
+	h := randomHex(32)
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+// ec2ID makes an EC2-style id such as vpce-0123456789abcdef0.
+func ec2ID(prefix string) func(*attrContext) string {
+	return func(*attrContext) string { return prefix + "-0" + randomHex(16) }
+}
+
+// idFromInput makes the id from one input, as AWS does for sub-resources.
+func idFromInput(key string) func(*attrContext) string {
+	return func(c *attrContext) string { return c.input(key) }
+}
+
+func noAttributes(*attrContext) map[string]any { return map[string]any{} }
+
+// Type tokens the program and the engine test use.
+const (
+	typeBucket                = "aws:s3/bucketV2:BucketV2"
+	typeSSMParameter          = "aws:ssm/parameter:Parameter"
+	typeModelPackageGroup     = "aws-native:sagemaker:ModelPackageGroup"
+	typeCodeStarConnection    = "aws:codestarconnections/connection:Connection"
+	typeCodeConnection        = "aws:codeconnections/connection:Connection"
+	typeTopicSubscription     = "aws:sns/topicSubscription:TopicSubscription"
+	typeCodeCommitRepository  = "aws:codecommit/repository:Repository"
+	typeKMSKey                = "aws:kms/key:Key"
+	typeVPCEndpoint           = "aws:ec2/vpcEndpoint:VpcEndpoint"
+	typeSecurityGroup         = "aws:ec2/securityGroup:SecurityGroup"
+	typeSecurityGroupRuleIn   = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+	typeSecurityGroupRuleOut  = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+	typeSecurityGroupRuleEC2  = "aws:ec2/securityGroupRule:SecurityGroupRule"
+	typeIAMRole               = "aws:iam/role:Role"
+	typeIAMPolicy             = "aws:iam/policy:Policy"
+	typeIAMRolePolicy         = "aws:iam/rolePolicy:RolePolicy"
+	typeIAMRolePolicyAttached = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+)
+
+// s3BucketSubresource is a bucket setting (versioning, encryption, policy…)
+// whose id is the bucket name.
+var s3BucketSubresource = kind{replaceOn: []string{"bucket"}, newID: idFromInput("bucket"), attributes: noAttributes}
+
+// connectionKind is a CodeStar / CodeConnections connection: its id is its
+// ARN, and it stays PENDING until someone completes the console handshake.
+func connectionKind(service string) kind {
+	return kind{
+		nameProperty: "name",
+		replaceOn:    []string{"providerType", "hostArn"},
+		newID: func(c *attrContext) string {
+			return c.arn(service, "connection/"+randomUUID())
+		},
+		attributes: func(c *attrContext) map[string]any {
+			return map[string]any{
+				"arn":              c.id,
+				"connectionStatus": c.kept("connectionStatus", func() string { return "PENDING" }),
+			}
+		},
+	}
+}
+
+// namedWithARN is a type identified by its "name" whose one computed
+// attribute is the regional ARN arn:…:service:region:account:prefix+name.
+func namedWithARN(service, prefix string, replaceOn ...string) kind {
+	return kind{
+		nameProperty: "name",
+		replaceOn:    replaceOn,
+		attributes: func(c *attrContext) map[string]any {
+			return map[string]any{"arn": c.arn(service, prefix+c.name)}
+		},
+	}
+}
+
+func securityGroupRuleKind(prefix string) kind {
+	return kind{
+		replaceOn: []string{"securityGroupId"},
+		newID:     ec2ID(prefix),
+		attributes: func(c *attrContext) map[string]any {
+			return map[string]any{"arn": c.arn("ec2", "security-group-rule/"+c.id), "securityGroupRuleId": c.id}
+		},
+	}
+}
+
+var kinds = map[string]kind{
+	typeBucket: {
+		nameProperty: "bucket",
+		attributes: func(c *attrContext) map[string]any {
+			return map[string]any{
+				"arn":                      fmt.Sprintf("arn:%s:s3:::%s", c.partition, c.name),
+				"bucketDomainName":         c.name + ".s3.amazonaws.com",
+				"bucketRegionalDomainName": c.name + ".s3." + c.region + ".amazonaws.com",
+				"hostedZoneId":             "Z3BJ6K6RIION7M",
+				"region":                   c.region,
+			}
+		},
+	},
+	"aws:s3/bucketVersioningV2:BucketVersioningV2":                                               s3BucketSubresource,
+	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": s3BucketSubresource,
+	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":                                     s3BucketSubresource,
+	"aws:s3/bucketOwnershipControls:BucketOwnershipControls":                                     s3BucketSubresource,
+	"aws:s3/bucketPolicy:BucketPolicy":                                                           s3BucketSubresource,
+	"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2":                       s3BucketSubresource,
+	"aws:s3/bucketLoggingV2:BucketLoggingV2":                                                     s3BucketSubresource,
+	"aws:s3/bucketNotification:BucketNotification":                                               s3BucketSubresource,
+	typeSSMParameter: {
+		nameProperty: "name",
+		attributes: func(c *attrContext) map[string]any {
+			version := 1.0
+			if prev, ok := c.previous["version"].(float64); ok {
+				version = prev
+				if !reflect.DeepEqual(c.previous["value"], c.inputs["value"]) {
+					version++
+				}
+			}
+			return map[string]any{
+				"arn":     parameterARN(c, c.name),
+				"version": version,
+				"tier":    "Standard",
+			}
+		},
+	},
+	typeModelPackageGroup: {
+		nameProperty: "modelPackageGroupName",
+		newID: func(c *attrContext) string {
+			return c.arn("sagemaker", "model-package-group/"+strings.ToLower(c.name))
+		},
+		attributes: func(c *attrContext) map[string]any {
+			return map[string]any{
+				"modelPackageGroupArn":    c.id,
+				"modelPackageGroupStatus": "Completed",
+				"creationTime":            c.kept("creationTime", func() string { return "2026-01-01T00:00:00Z" }),
+			}
+		},
+	},
+	typeCodeCommitRepository: {
+		nameProperty: "repositoryName",
+		attributes: func(c *attrContext) map[string]any {
+			host := "git-codecommit." + c.region + ".amazonaws.com/v1/repos/" + c.name
+			return map[string]any{
+				"arn":          c.arn("codecommit", c.name),
+				"cloneUrlHttp": "https://" + host,
+				"cloneUrlSsh":  "ssh://" + host,
+				"repositoryId": c.kept("repositoryId", randomUUID),
+			}
+		},
+	},
+	typeCodeStarConnection: connectionKind("codestar-connections"),
+	typeCodeConnection:     connectionKind("codeconnections"),
+	"aws:codebuild/project:Project": {
+		nameProperty: "name",
+		newID:        func(c *attrContext) string { return c.arn("codebuild", "project/"+c.name) },
+		attributes: func(c *attrContext) map[string]any {
+			return map[string]any{"arn": c.id, "badgeUrl": ""}
+		},
+	},
+	"aws:codepipeline/pipeline:Pipeline": namedWithARN("codepipeline", ""),
+	"aws:cloudwatch/eventRule:EventRule": namedWithARN("events", "rule/", "eventBusName"),
+	"aws:cloudwatch/eventTarget:EventTarget": {
+		replaceOn: []string{"rule", "targetId", "eventBusName"},
+		newID: func(c *attrContext) string {
+			return c.input("rule") + "-" + c.input("targetId")
+		},
+		attributes: noAttributes,
+	},
+	typeIAMRole: {
+		nameProperty: "name",
+		replaceOn:    []string{"path"},
+		attributes: func(c *attrContext) map[string]any {
+			path := c.input("path")
+			if path == "" {
+				path = "/"
+			}
+			return map[string]any{
+				"arn":        c.globalArn("iam", "role"+path+c.name),
+				"uniqueId":   c.kept("uniqueId", func() string { return "AROA" + strings.ToUpper(randomHex(17)) }),
+				"createDate": c.kept("createDate", func() string { return "2026-01-01T00:00:00Z" }),
+			}
+		},
+	},
+	typeIAMPolicy: {
+		nameProperty: "name",
+		replaceOn:    []string{"path"},
+		newID: func(c *attrContext) string {
+			path := c.input("path")
+			if path == "" {
+				path = "/"
+			}
+			return c.globalArn("iam", "policy"+path+c.name)
+		},
+		attributes: func(c *attrContext) map[string]any {
+			return map[string]any{
+				"arn":      c.id,
+				"policyId": c.kept("policyId", func() string { return "ANPA" + strings.ToUpper(randomHex(17)) }),
+			}
+		},
+	},
+	typeIAMRolePolicy: {
+		nameProperty: "name",
+		replaceOn:    []string{"role"},
+		newID:        func(c *attrContext) string { return c.input("role") + ":" + c.name },
+		attributes:   noAttributes,
+	},
+	typeIAMRolePolicyAttached: {
+		replaceOn:  []string{"role", "policyArn"},
+		newID:      func(c *attrContext) string { return c.input("role") + "-" + randomHex(20) },
+		attributes: noAttributes,
+	},
+	"aws:cloudwatch/dashboard:Dashboard": {
+		nameProperty: "dashboardName",
+		attributes: func(c *attrContext) map[string]any {
+			return map[string]any{"dashboardArn": c.globalArn("cloudwatch", "dashboard/"+c.name)}
+		},
+	},
+	"aws:sns/topic:Topic": {
+		nameProperty: "name",
+		newID:        func(c *attrContext) string { return c.arn("sns", c.name) },
+		attributes: func(c *attrContext) map[string]any {
+			return map[string]any{"arn": c.id, "owner": c.account}
+		},
+	},
+	typeTopicSubscription: {
+		replaceOn: []string{"topic", "protocol", "endpoint"},
+		newID:     func(c *attrContext) string { return c.input("topic") + ":" + randomUUID() },
+		attributes: func(c *attrContext) map[string]any {
+			protocol := c.input("protocol")
+			return map[string]any{
+				"arn":                 c.id,
+				"ownerId":             c.account,
+				"pendingConfirmation": protocol == "email" || protocol == "email-json",
+			}
+		},
+	},
+	"aws:sns/topicPolicy:TopicPolicy": {
+		replaceOn:  []string{"arn"},
+		newID:      idFromInput("arn"),
+		attributes: func(c *attrContext) map[string]any { return map[string]any{"owner": c.account} },
+	},
+	typeKMSKey: {
+		newID: func(*attrContext) string { return randomUUID() },
+		attributes: func(c *attrContext) map[string]any {
+			return map[string]any{"arn": c.arn("kms", "key/"+c.id), "keyId": c.id}
+		},
+	},
+	"aws:kms/alias:Alias": {
+		nameProperty: "name",
+		attributes: func(c *attrContext) map[string]any {
+			target := c.input("targetKeyId")
+			if !strings.HasPrefix(target, "arn:") {
+				target = c.arn("kms", "key/"+target)
+			}
+			return map[string]any{"arn": c.arn("kms", c.name), "targetKeyArn": target}
+		},
+	},
+	typeVPCEndpoint: {
+		replaceOn: []string{"vpcId", "serviceName", "vpcEndpointType"},
+		newID:     ec2ID("vpce"),
+		attributes: func(c *attrContext) map[string]any {
+			return map[string]any{
+				"arn":     c.arn("ec2", "vpc-endpoint/"+c.id),
+				"ownerId": c.account,
+				"state":   "available",
+			}
+		},
+	},
+	typeSecurityGroup: {
+		nameProperty: "name",
+		replaceOn:    []string{"vpcId", "description"},
+		newID:        ec2ID("sg"),
+		attributes: func(c *attrContext) map[string]any {
+			return map[string]any{"arn": c.arn("ec2", "security-group/"+c.id), "ownerId": c.account}
+		},
+	},
+	typeSecurityGroupRuleIn:            securityGroupRuleKind("sgr"),
+	typeSecurityGroupRuleOut:           securityGroupRuleKind("sgr"),
+	typeSecurityGroupRuleEC2:           securityGroupRuleKind("sgrule"),
+	"aws:cloudwatch/logGroup:LogGroup": namedWithARN("logs", "log-group:"),
+	"aws:cloudwatch/logMetricFilter:LogMetricFilter": {
+		nameProperty: "name",
+		replaceOn:    []string{"logGroupName"},
+		attributes:   noAttributes,
+	},
+	"aws:cloudwatch/metricAlarm:MetricAlarm": namedWithARN("cloudwatch", "alarm:"),
+}
+
+// kindOf returns the table entry for token, or a generic one: named by its
+// "name" input when it has one, with an ARN built from the token's module.
+func kindOf(token string, inputs map[string]any) kind {
+	if k, ok := kinds[token]; ok {
+		return k
+	}
+	return genericKind(token, inputs)
+}
+
+func genericKind(token string, inputs map[string]any) kind {
+	service, resource := splitToken(token)
+	k := kind{
+		attributes: func(c *attrContext) map[string]any {
+			return map[string]any{"arn": c.arn(service, resource+"/"+c.id)}
+		},
+	}
+	if _, named := inputs["name"]; named {
+		k.nameProperty = "name"
+	} else {
+		k.newID = func(*attrContext) string { return "fake-" + randomHex(17) }
+	}
+	return k
+}
+
+// splitToken turns "aws:ec2/flowLog:FlowLog" into ("ec2", "flowlog") and
+// "aws-native:sagemaker:Project" into ("sagemaker", "project").
+func splitToken(token string) (service, resource string) {
+	parts := strings.Split(token, ":")
+	if len(parts) != 3 {
+		return "unknown", strings.ToLower(token)
+	}
+	service, _, _ = strings.Cut(parts[1], "/")
+	return service, strings.ToLower(parts[2])
+}
