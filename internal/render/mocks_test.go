@@ -28,7 +28,7 @@ func TestProgramRecordsResourcesParentsAndLookups(t *testing.T) {
 			return err
 		}
 		_, err = s3.NewBucketVersioningV2(ctx, "store-versioning", &s3.BucketVersioningV2Args{
-			Bucket: b.ID(),
+			Bucket:                  b.ID(),
 			VersioningConfiguration: s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
 		}, pulumi.Parent(comp), pulumi.DependsOn([]pulumi.Resource{b}))
 		if err != nil {

@@ -57,17 +57,6 @@ func (c *attrContext) kept(key string, fresh func() string) any {
 	return fresh()
 }
 
-// partitionOf is the AWS partition a region belongs to.
-func partitionOf(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	}
-	return "aws"
-}
-
 // parameterARN is the ARN of SSM parameter name ("/a/b" → "parameter/a/b").
 func parameterARN(c *attrContext, name string) string {
 	return c.arn("ssm", "parameter/"+strings.TrimPrefix(name, "/"))

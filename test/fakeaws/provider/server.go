@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/mlprov/mlprov/internal/naming"
 	"maps"
 	"os"
 	"reflect"
@@ -386,7 +387,7 @@ func (s *Server) logCall(call cloudstate.Call, callErr error) {
 func (s *Server) attrContext(typ string, inputs, previous map[string]any) *attrContext {
 	region := s.currentConfig().region
 	return &attrContext{
-		partition: partitionOf(region), region: region, account: s.account,
+		partition: naming.Partition(region), region: region, account: s.account,
 		token: typ, inputs: inputs, previous: previous,
 	}
 }
