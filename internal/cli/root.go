@@ -120,6 +120,11 @@ var commands = []func(*Deps, *GlobalOptions) *cobra.Command{
 	newValidateProvTemplateCommand,
 	newCreatePolicyCommand,
 	newExitCodesCommand,
+	newShowChangesCommand,
+	newDeployProductCommand,
+	newCheckDriftCommand,
+	newDeleteProductCommand,
+	newTestDeployCommand,
 }
 
 // Main runs mlprov with args (without the program name) and returns the

@@ -6,7 +6,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mlprov/mlprov/internal/engine"
 	"github.com/mlprov/mlprov/internal/provtemplate"
+	"github.com/mlprov/mlprov/internal/report"
 	"github.com/mlprov/mlprov/stacks"
 )
 
@@ -18,6 +20,15 @@ type productView struct {
 	Stack     string                `json:"stack"`
 	Resources []resourceView        `json:"resources"`
 	Outputs   []provtemplate.Output `json:"outputs"`
+	// Deployment is the backend's view: nil when it could not be asked.
+	Deployment *deploymentView `json:"deployment,omitempty"`
+}
+
+// deploymentView is what a deployed stack holds for show-product.
+type deploymentView struct {
+	Deployed bool                         `json:"deployed"`
+	Outputs  map[string]any               `json:"outputs,omitempty"`
+	Pending  []report.PendingConfirmation `json:"pendingConfirmations,omitempty"`
 }
 
 type resourceView struct {
@@ -26,8 +37,13 @@ type resourceView struct {
 	PhysicalName string `json:"physicalName,omitempty"`
 }
 
+type showProductOptions struct {
+	engine engineOptions
+}
+
 func newShowProductCommand(deps *Deps, g *GlobalOptions) *cobra.Command {
-	return &cobra.Command{
+	o := &showProductOptions{}
+	cmd := &cobra.Command{
 		Use:   "show-product",
 		Short: "Every resource this config would create (type, logical and physical name) and the SSM outputs",
 		Args:  cobra.NoArgs,
@@ -47,6 +63,9 @@ func newShowProductCommand(deps *Deps, g *GlobalOptions) *cobra.Command {
 			for _, r := range doc.Custom() {
 				view.Resources = append(view.Resources, resourceView{r.Type, r.LogicalName, r.PhysicalName})
 			}
+			if view.Deployment, err = deploymentOf(deps, g, o, p); err != nil {
+				return err
+			}
 			if g.jsonOutput() {
 				return writeJSON(deps.Out, view)
 			}
@@ -54,6 +73,29 @@ func newShowProductCommand(deps *Deps, g *GlobalOptions) *cobra.Command {
 			return nil
 		},
 	}
+	bindEngineFlags(cmd, &o.engine)
+	return cmd
+}
+
+// deploymentOf asks the backend about the product's stack. No backend means
+// not deployed; no usable engine means unknown (nil, with a note).
+func deploymentOf(deps *Deps, g *GlobalOptions, o *showProductOptions, p *product) (*deploymentView, error) {
+	if !o.engine.backendConfigured(g) {
+		return &deploymentView{}, nil
+	}
+	eng, err := o.engine.newEngine(deps, g)
+	if err != nil {
+		fmt.Fprintf(deps.Err, "mlprov: deployment status unknown: %v\n", err)
+		return nil, nil
+	}
+	state, err := eng.Describe(deps.Context, p.names.StackName)
+	if engine.IsNotFound(err) {
+		return &deploymentView{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &deploymentView{Deployed: true, Outputs: state.Outputs, Pending: pendingConfirmations(state)}, nil
 }
 
 func printProductView(deps *Deps, v productView) {
@@ -67,5 +109,14 @@ func printProductView(deps *Deps, v productView) {
 	fmt.Fprintf(deps.Out, "\nSSM outputs (%d):\n", len(v.Outputs))
 	for _, o := range v.Outputs {
 		fmt.Fprintf(deps.Out, "  %s\n", o.Name)
+	}
+	switch d := v.Deployment; {
+	case d == nil:
+	case !d.Deployed:
+		fmt.Fprintf(deps.Out, "\nstack %s: not deployed\n", v.Stack)
+	default:
+		fmt.Fprintf(deps.Out, "\nstack %s: deployed\n", v.Stack)
+		printOutputs(deps, d.Outputs)
+		printPending(deps, d.Pending)
 	}
 }

@@ -82,9 +82,29 @@ func lockHolder(err error) string {
 // stderrOf returns the CLI's stderr carried by an Automation API error.
 var stderrField = regexp.MustCompile(`(?s)\nstderr: (.*)$`)
 
+// stdoutField is the CLI's stdout; some failures (post-apply stack policy
+// results, engine diagnostics) are only reported there.
+var stdoutField = regexp.MustCompile(`(?s)\nstdout: (.*)\nstderr: `)
+
 func stderrOf(err error) string {
-	if m := stderrField.FindStringSubmatch(err.Error()); m != nil {
-		return strings.TrimSpace(m[1])
+	m := stderrField.FindStringSubmatch(err.Error())
+	if m == nil {
+		return err.Error()
+	}
+	if msg := strings.TrimSpace(m[1]); msg != "" {
+		return msg
+	}
+	if out := stdoutField.FindStringSubmatch(err.Error()); out != nil {
+		return lastLines(strings.TrimSpace(out[1]), 15)
 	}
 	return err.Error()
+}
+
+// lastLines keeps the end of a long output, where the CLI prints its verdict.
+func lastLines(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
 }

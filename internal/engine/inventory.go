@@ -138,3 +138,44 @@ func redactSecrets(v any) any {
 	}
 	return v
 }
+
+// Unprotect lifts the deletion protection of every resource in the stack's
+// state and returns how many were protected. It edits state only (export →
+// clear protect → import): no infrastructure changes and no program runs, so
+// the policy pack's "prod resources are protected" rules are not in the way of
+// a delete the user explicitly forced.
+func (e *Engine) Unprotect(ctx context.Context, stackName string) (int, error) {
+	op, err := e.open(ctx, Target{StackName: stackName}, existingOnly)
+	if err != nil {
+		return 0, err
+	}
+	defer op.close()
+	exported, err := op.stack.Export(ctx)
+	if err != nil {
+		return 0, classify(ctx, fmt.Errorf("export %s: %w", stackName, err))
+	}
+	if exported.Version != 3 {
+		return 0, fmt.Errorf("state of %s has deployment version %d; mlprov edits version 3", stackName, exported.Version)
+	}
+	var state apitype.DeploymentV3
+	if err := json.Unmarshal(exported.Deployment, &state); err != nil {
+		return 0, fmt.Errorf("read the state of %s: %w", stackName, err)
+	}
+	lifted := 0
+	for i := range state.Resources {
+		if state.Resources[i].Protect {
+			state.Resources[i].Protect = false
+			lifted++
+		}
+	}
+	if lifted == 0 {
+		return 0, nil
+	}
+	if exported.Deployment, err = json.Marshal(state); err != nil {
+		return 0, err
+	}
+	if err := op.stack.Import(ctx, exported); err != nil {
+		return 0, classify(ctx, fmt.Errorf("import the unprotected state of %s: %w", stackName, err))
+	}
+	return lifted, nil
+}

@@ -1,0 +1,103 @@
+package cli
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mlprov/mlprov/internal/engine"
+	"github.com/mlprov/mlprov/stacks"
+)
+
+type checkDriftOptions struct {
+	engine engineOptions
+}
+
+func newCheckDriftCommand(deps *Deps, g *GlobalOptions) *cobra.Command {
+	o := &checkDriftOptions{}
+	cmd := &cobra.Command{
+		Use:   "check-drift",
+		Short: "Compare the deployed product with AWS (read-only refresh preview); exit 5 on drift",
+		Long: `Reads every resource of the deployed product from AWS and compares it with the recorded
+state, writing no state. Lists each drifted property (recorded → live), security-relevant ones
+(encryption, policies, security group rules, public access…) first and marked, and writes the
+drift report to ml/reports/. Exits 5 when drift is found.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runCheckDrift(deps, g, o)
+		},
+	}
+	bindEngineFlags(cmd, &o.engine)
+	return cmd
+}
+
+func runCheckDrift(deps *Deps, g *GlobalOptions, o *checkDriftOptions) error {
+	p, eng, err := o.engine.productEngine(deps, g)
+	if err != nil {
+		return err
+	}
+	drift, err := eng.Drift(deps.Context, p.target(p.names, stacks.Options{}))
+	if engine.IsNotFound(err) {
+		return notDeployed(p, eng)
+	}
+	if err != nil {
+		return err
+	}
+	sortSecurityFirst(drift.Resources)
+	reportPath, err := writeDriftReport(g, p, driftReportInput(deps, p, drift))
+	if err != nil {
+		return err
+	}
+	if g.jsonOutput() {
+		if err := writeJSON(deps.Out, drift); err != nil {
+			return err
+		}
+	} else {
+		printDrift(deps, drift, reportPath)
+	}
+	if drift.HasDrift() {
+		return silentExit(ExitChanges)
+	}
+	return nil
+}
+
+// notDeployed is the error of an action that needs a deployed product.
+func notDeployed(p *product, eng *engine.Engine) error {
+	return fmt.Errorf("no deployed product %s in %s (run deploy-product --force first)", p.names.StackName, eng.Backend())
+}
+
+// sortSecurityFirst puts security-relevant resources (and, within each,
+// security-relevant properties) first, keeping the engine's order otherwise.
+func sortSecurityFirst(resources []engine.DriftedResource) {
+	sort.SliceStable(resources, func(i, j int) bool {
+		return resources[i].SecurityRelevant() && !resources[j].SecurityRelevant()
+	})
+	for _, r := range resources {
+		sort.SliceStable(r.Properties, func(i, j int) bool {
+			return r.Properties[i].Security != "" && r.Properties[j].Security == ""
+		})
+	}
+}
+
+func printDrift(deps *Deps, d *engine.DriftReport, reportPath string) {
+	for _, r := range d.Resources {
+		if r.Kind == engine.DriftDeleted {
+			fmt.Fprintf(deps.Out, "  [SECURITY: resource deleted] %s (%s): deleted outside mlprov\n", r.Name, r.Type)
+			continue
+		}
+		for _, prop := range r.Properties {
+			mark := ""
+			if prop.Security != "" {
+				mark = fmt.Sprintf("[SECURITY: %s] ", prop.Security)
+			}
+			fmt.Fprintf(deps.Out, "  %s%s (%s) %s: %s → %s\n", mark, r.Name, r.Type, prop.Property, outputString(prop.Recorded), outputString(prop.Live))
+		}
+	}
+	status := "no drift"
+	if d.HasDrift() {
+		status = fmt.Sprintf("%d drifted resource(s)", len(d.Resources))
+	}
+	fmt.Fprintf(deps.Out, "check-drift %s: %s in %d resources checked\n", d.Stack, status, d.Checked)
+	fmt.Fprintf(deps.Out, "drift report: %s\n", reportPath)
+}

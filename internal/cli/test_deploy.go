@@ -1,0 +1,152 @@
+package cli
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mlprov/mlprov/internal/engine"
+	"github.com/mlprov/mlprov/internal/naming"
+	"github.com/mlprov/mlprov/internal/provtemplate"
+	"github.com/mlprov/mlprov/stacks"
+)
+
+type testDeployOptions struct {
+	engine engineOptions
+	keep   bool // --keep: leave the test stack deployed
+}
+
+// typeSSMParameter is the resource type the SSM outputs are published as.
+const typeSSMParameter = "aws:ssm/parameter:Parameter"
+
+// testDeployResult is test-deploy's outcome (also its JSON shape).
+type testDeployResult struct {
+	Stack     string         `json:"stack"`
+	TestID    string         `json:"testId"`
+	Deploy    *engine.Result `json:"deploy,omitempty"`
+	Verified  []string       `json:"verified"`
+	Missing   []string       `json:"missing"`
+	Destroyed bool           `json:"destroyed"`
+	Kept      bool           `json:"kept"`
+}
+
+func newTestDeployCommand(deps *Deps, g *GlobalOptions) *cobra.Command {
+	o := &testDeployOptions{}
+	cmd := &cobra.Command{
+		Use:   "test-deploy",
+		Short: "Deploy an isolated copy of the product, verify its outputs, destroy it (--keep leaves it)",
+		Long: `Deploys the product as an isolated test stack {ml_name}-test-{4 hex} whose physical names
+carry the same suffix, checks that every SSM output is published, then destroys it and removes
+the stack (also when the deploy or the check fails). The production stack is never touched.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runTestDeploy(deps, g, o)
+		},
+	}
+	bindEngineFlags(cmd, &o.engine)
+	cmd.Flags().BoolVar(&o.keep, "keep", false, "keep the test stack and its resources after the check")
+	return cmd
+}
+
+func runTestDeploy(deps *Deps, g *GlobalOptions, o *testDeployOptions) error {
+	p, err := g.loadProduct()
+	if err != nil {
+		return err
+	}
+	id, err := newTestID()
+	if err != nil {
+		return err
+	}
+	opts := stacks.Options{TestID: id}
+	names := naming.ForTest(p.cfg, id)
+	doc, err := p.render(opts)
+	if err != nil {
+		return err
+	}
+	eng, err := o.engine.newEngine(deps, g)
+	if err != nil {
+		return err
+	}
+	target := p.target(names, opts)
+	result := &testDeployResult{Stack: names.StackName, TestID: id, Kept: o.keep, Verified: []string{}, Missing: []string{}}
+	fmt.Fprintf(deps.Err, "mlprov: test deployment %s\n", names.StackName)
+
+	var testErr error
+	result.Deploy, testErr = eng.Up(deps.Context, target)
+	if testErr == nil {
+		testErr = verifyTestDeployment(deps, eng, names.StackName, doc, result)
+	}
+	switch {
+	case o.keep:
+		fmt.Fprintf(deps.Err, "mlprov: keeping %s (--keep); remove it with a destroy of that stack\n", names.StackName)
+	case deps.Context.Err() != nil:
+		fmt.Fprintf(deps.Err, "mlprov: interrupted: test stack %s is left behind\n", names.StackName)
+	default:
+		if _, err := eng.Destroy(deps.Context, target, true); err != nil && !engine.IsNotFound(err) {
+			testErr = errors.Join(testErr, fmt.Errorf("destroy test stack %s: %w", names.StackName, err))
+		} else {
+			result.Destroyed = true
+		}
+	}
+	if err := printTestDeploy(deps, g, result); err != nil {
+		return errors.Join(testErr, err)
+	}
+	return testErr
+}
+
+// newTestID is 4 random hex digits.
+func newTestID() (string, error) {
+	b := make([]byte, 2)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("test id: %w", err)
+	}
+	return hex.EncodeToString(b), nil
+}
+
+// verifyTestDeployment checks that every SSM output of the offline render
+// is deployed: a stack output under its key and an SSM parameter of its name.
+func verifyTestDeployment(deps *Deps, eng *engine.Engine, stack string, doc *provtemplate.Document, result *testDeployResult) error {
+	state, err := eng.Describe(deps.Context, stack)
+	if err != nil {
+		return fmt.Errorf("verify %s: %w", stack, err)
+	}
+	parameters := map[string]bool{}
+	for _, r := range state.Resources {
+		if name, ok := r.Outputs["name"].(string); ok && r.Type == typeSSMParameter {
+			parameters[name] = true
+		}
+	}
+	for _, out := range doc.Outputs {
+		if _, exported := state.Outputs[out.Key]; exported && parameters[out.Name] {
+			result.Verified = append(result.Verified, out.Name)
+		} else {
+			result.Missing = append(result.Missing, out.Name)
+		}
+	}
+	if len(result.Missing) > 0 {
+		return fmt.Errorf("verify %s: %d of %d SSM outputs missing: %v", stack, len(result.Missing), len(doc.Outputs), result.Missing)
+	}
+	return nil
+}
+
+func printTestDeploy(deps *Deps, g *GlobalOptions, r *testDeployResult) error {
+	if g.jsonOutput() {
+		return writeJSON(deps.Out, r)
+	}
+	if r.Deploy != nil {
+		printChanges(deps, r.Deploy)
+	}
+	fmt.Fprintf(deps.Out, "test-deploy %s: %d SSM output(s) verified, %d missing", r.Stack, len(r.Verified), len(r.Missing))
+	switch {
+	case r.Destroyed:
+		fmt.Fprintln(deps.Out, "; destroyed and removed")
+	case r.Kept:
+		fmt.Fprintln(deps.Out, "; kept (--keep)")
+	default:
+		fmt.Fprintln(deps.Out, "; NOT destroyed")
+	}
+	return nil
+}
