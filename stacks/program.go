@@ -37,6 +37,9 @@ type Options struct {
 const (
 	// ExportPendingConfirmations lists what a human still has to do.
 	ExportPendingConfirmations = "pendingConfirmations"
+	// ExportCallerArn is who ran the last update (for the audit log); an ARN,
+	// never a credential.
+	ExportCallerArn = "callerArn"
 )
 
 // KMS key deletion windows in days.
@@ -294,6 +297,7 @@ func checkAccount(ctx *pulumi.Context, account string, provider pulumi.ProviderR
 		return fmt.Errorf("the AWS credentials belong to account %s but client.account_id is %s: use credentials for %s",
 			id.AccountId, account, account)
 	}
+	ctx.Export(ExportCallerArn, pulumi.String(id.Arn))
 	return nil
 }
 

@@ -52,6 +52,11 @@ func runDeployProduct(deps *Deps, g *GlobalOptions, o *deployProductOptions) err
 		// what exists now.
 		state, _ = eng.Describe(deps.Context, p.names.StackName)
 	}
+	if state != nil {
+		if arn, ok := state.Outputs[stacks.ExportCallerArn].(string); ok {
+			g.audit.callerIdentity(arn)
+		}
+	}
 	pending := pendingConfirmations(state)
 	reportPath, reportErr := writeDeploymentReport(g, p, deploymentReportInput(deps, p, started, res, state, upErr))
 	if reportErr != nil {
