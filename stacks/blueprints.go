@@ -30,7 +30,7 @@ var capabilityCreates = []struct {
 	text string
 }{
 	{func(c Capabilities) bool { return c.Dashboard }, "CloudWatch dashboard of pipeline and build health"},
-	{func(c Capabilities) bool { return c.Alerts }, "SNS security alerts topic with email subscription; pipeline failures routed to it"},
+	{func(c Capabilities) bool { return c.Alerts }, "SNS security alerts topic (customer managed KMS key) with email subscription; pipeline failures routed to it"},
 	{func(c Capabilities) bool { return c.ConfiguredRetention },
 		fmt.Sprintf("log_retention_days on every log group (default %d)", DefaultLogRetentionDays)},
 	{func(c Capabilities) bool { return c.CustomerManagedKey }, "Customer managed KMS key (rotation on) for bucket, artifacts, builds, logs and topic"},

@@ -191,14 +191,10 @@ func (p *product) run(ctx *pulumi.Context) error {
 		if p.caps.ComplianceMonitoring {
 			logGroups = append(logGroups, n.ComplianceLogGroup)
 		}
-		window := otherKeyDeletionWindowDays
-		if cfg.IsProd() {
-			window = prodKeyDeletionWindowDays
-		}
 		key, err := encryption.New(ctx, "encryption", encryption.Args{
 			Alias:              n.KMSAlias,
 			Description:        "Encrypts the artifacts, builds, logs and alerts of " + n.MLName,
-			DeletionWindowDays: window,
+			DeletionWindowDays: p.keyDeletionWindowDays(),
 			RoleArns:           roles.All(),
 			LogGroupNames:      logGroups,
 			AlarmsAndEvents:    p.caps.Alerts,
@@ -370,6 +366,20 @@ func (p *product) monitoring(ctx *pulumi.Context, keyArn pulumi.StringInput, pro
 	if !p.caps.Alerts {
 		return nil
 	}
+	if !p.caps.CustomerManagedKey {
+		key, err := encryption.New(ctx, "alerts-key", encryption.Args{
+			Alias:              n.AlertsKMSAlias,
+			Description:        "Encrypts the security alerts topic of " + n.MLName,
+			DeletionWindowDays: p.keyDeletionWindowDays(),
+			AlarmsAndEvents:    true,
+			ARNs:               p.arns,
+			Tags:               p.tags,
+		}, providers)
+		if err != nil {
+			return err
+		}
+		keyArn = key.KeyArn
+	}
 	alerts, err := monitoring.NewAlerts(ctx, "alerts", monitoring.AlertsArgs{
 		TopicName:          n.AlertsTopic,
 		Email:              p.cfg.MLProduct.AlertsEmail,
@@ -403,4 +413,12 @@ func (p *product) monitoring(ctx *pulumi.Context, keyArn pulumi.StringInput, pro
 	}
 	p.publish(naming.OutLogGroupName, compliance.LogGroupName)
 	return nil
+}
+
+// keyDeletionWindowDays is how long a deleted key stays recoverable.
+func (p *product) keyDeletionWindowDays() int {
+	if p.cfg.IsProd() {
+		return prodKeyDeletionWindowDays
+	}
+	return otherKeyDeletionWindowDays
 }

@@ -80,9 +80,14 @@ func TestArtifactBucketSecurityPerTier(t *testing.T) {
 }
 
 func TestProductKeyOnlyOnEnterprise(t *testing.T) {
-	for _, tier := range []config.Tier{config.TierStarter, config.TierProfessional} {
-		if n := len(run(t, baseConfig(tier, "prod"), stacks.Options{}).ByType(tKey)); n != 0 {
-			t.Errorf("%s creates %d KMS keys, want 0", tier, n)
+	// Starter has no key; professional only its alerts topic's key.
+	for tier, want := range map[config.Tier][]string{config.TierStarter: nil, config.TierProfessional: {"alerts-key"}} {
+		var got []string
+		for _, k := range run(t, baseConfig(tier, "prod"), stacks.Options{}).ByType(tKey) {
+			got = append(got, k.LogicalName)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s creates KMS keys %v, want %v", tier, got, want)
 		}
 	}
 	for env, window := range map[string]int64{"prod": 30, "dev": 7} {
@@ -333,8 +338,20 @@ func TestComplianceAlarmsNotifyTheAlertsTopic(t *testing.T) {
 		}
 	}
 	prof := run(t, baseConfig(config.TierProfessional, "dev"), stacks.Options{})
-	if got := str(one(t, prof, tTopic).Inputs["kmsMasterKeyId"]); got != "alias/aws/sns" {
-		t.Errorf("professional topic key %q", got)
+	// EventBridge and CloudWatch cannot publish to a topic under the
+	// AWS-managed alias/aws/sns key, so professional gets its own alerts key.
+	alertsKey := one(t, prof, tKey)
+	if got, want := str(one(t, prof, tTopic).Inputs["kmsMasterKeyId"]), "arn:aws:kms:"; !strings.HasPrefix(got, want) {
+		t.Errorf("professional topic key %q, want its alerts key", got)
+	}
+	if alertsKey.Inputs["enableKeyRotation"] != true {
+		t.Errorf("alerts key rotation off: %v", alertsKey.Inputs)
+	}
+	keyPolicy := str(alertsKey.Inputs["policy"])
+	for _, service := range []string{"events.amazonaws.com", "cloudwatch.amazonaws.com"} {
+		if !strings.Contains(keyPolicy, service) {
+			t.Errorf("alerts key policy does not let %s publish: %s", service, keyPolicy)
+		}
 	}
 	if n := len(prof.ByType(tAlarm)); n != 0 {
 		t.Errorf("professional has %d alarms", n)

@@ -11,7 +11,11 @@ import (
 type Capabilities struct {
 	// Dashboard: CloudWatch dashboard of pipeline and build health.
 	Dashboard bool
-	// Alerts: security alerts topic, email subscription, pipeline failure routing.
+	// Alerts: security alerts topic, email subscription, pipeline failure
+	// routing. The topic is always under a customer managed key — the product
+	// key, or a small key of its own without CustomerManagedKey — because
+	// EventBridge and CloudWatch alarms cannot publish to a topic under the
+	// AWS-managed alias/aws/sns key: alerts would silently never arrive.
 	Alerts bool
 	// ConfiguredRetention: log groups keep logs log_retention_days (default
 	// DefaultLogRetentionDays) instead of StarterLogRetentionDays.

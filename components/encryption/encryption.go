@@ -61,6 +61,10 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err := ctx.RegisterComponentResource(Type, name, c, opts...); err != nil {
 		return nil, err
 	}
+	if args.RoleArns == nil {
+		// A key used only by AWS services (the alerts topic's) names no roles.
+		args.RoleArns = pulumi.StringArray{}
+	}
 	key, err := kms.NewKey(ctx, name, &kms.KeyArgs{
 		Description:          pulumi.String(args.Description),
 		EnableKeyRotation:    pulumi.Bool(true),

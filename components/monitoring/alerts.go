@@ -5,6 +5,7 @@ package monitoring
 
 import (
 	"encoding/json"
+	"fmt"
 
 	"github.com/mlprov/mlprov/components/policydoc"
 	"github.com/mlprov/mlprov/internal/naming"
@@ -16,14 +17,13 @@ import (
 // AlertsType is the alerts component's type token.
 const AlertsType = "mlprov:monitoring:Alerts"
 
-// AWSManagedSNSKey encrypts the topic when the product has no key of its own.
-const AWSManagedSNSKey = "alias/aws/sns"
-
 // AlertsArgs configures the alerts topic.
 type AlertsArgs struct {
 	TopicName string
 	Email     string
-	// KMSKeyArn encrypts the topic; nil uses AWSManagedSNSKey.
+	// KMSKeyArn encrypts the topic. It must be a customer managed key whose
+	// policy lets EventBridge and CloudWatch use it: the AWS-managed
+	// alias/aws/sns key cannot take their messages.
 	KMSKeyArn pulumi.StringInput
 	// Pipelines whose failed executions are routed to the topic.
 	Pipelines          []string
@@ -46,14 +46,13 @@ func NewAlerts(ctx *pulumi.Context, name string, args AlertsArgs, opts ...pulumi
 	if err := ctx.RegisterComponentResource(AlertsType, name, c, opts...); err != nil {
 		return nil, err
 	}
-	key := args.KMSKeyArn
-	if key == nil {
-		key = pulumi.String(AWSManagedSNSKey)
+	if args.KMSKeyArn == nil {
+		return nil, fmt.Errorf("alerts topic %s needs a customer managed KMS key", args.TopicName)
 	}
 	topic, err := sns.NewTopic(ctx, name+"-topic", &sns.TopicArgs{
 		Name:           pulumi.String(args.TopicName),
 		DisplayName:    pulumi.String("ML product security alerts"),
-		KmsMasterKeyId: key,
+		KmsMasterKeyId: args.KMSKeyArn,
 		Tags:           pulumi.ToStringMap(args.Tags),
 	}, pulumi.Parent(c))
 	if err != nil {

@@ -43,6 +43,7 @@ func (n Names) Limits() []Limit {
 		{"CloudWatch alarm (unauthorized API calls)", n.UnauthorizedCallsAlarm, 255, nil},
 		{"CloudWatch alarm (root account usage)", n.RootUsageAlarm, 255, nil},
 		{"KMS alias", n.KMSAlias, 256, nil},
+		{"KMS alias (alerts)", n.AlertsKMSAlias, 256, nil},
 		{"EventBridge rule (model approved)", n.ApprovedModelRule, 64, nil},
 		{"EventBridge rule (pipeline failed)", n.PipelineFailureRule, 64, nil},
 		{"EC2 security group", n.EndpointSecurityGroup, 255, nil},

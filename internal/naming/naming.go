@@ -97,9 +97,11 @@ type Names struct {
 	UnauthorizedCallsAlarm string
 	RootUsageAlarm         string
 	KMSAlias               string
-	ApprovedModelRule      string
-	PipelineFailureRule    string
-	EndpointSecurityGroup  string
+	// AlertsKMSAlias names the alerts topic's own key (tiers without a product key).
+	AlertsKMSAlias        string
+	ApprovedModelRule     string
+	PipelineFailureRule   string
+	EndpointSecurityGroup string
 	// Connection is the CodeConnections connection name (AWS limit 32), so it
 	// is {company_prefix}-{tenant_id}-{8 hex of sha256(ml_name)}: unique per
 	// product and short enough for every valid prefix.
@@ -162,6 +164,7 @@ func build(f Fields, testID string) Names {
 	n.UnauthorizedCallsAlarm = n.MLName + "-unauthorized-api-calls"
 	n.RootUsageAlarm = n.MLName + "-root-account-usage"
 	n.KMSAlias = "alias/" + n.MLName
+	n.AlertsKMSAlias = n.KMSAlias + "-alerts"
 	n.ApprovedModelRule = base + "-model-approved"
 	n.PipelineFailureRule = base + "-pipeline-failed"
 	n.EndpointSecurityGroup = base + "-endpoints-sg"

@@ -331,6 +331,9 @@ var kinds = map[string]kind{
 				"arn":     c.arn("ec2", "vpc-endpoint/"+c.id),
 				"ownerId": c.account,
 				"state":   "available",
+				// AWS reports the service's prefix list on every endpoint; a
+				// gateway endpoint's is what egress rules reference.
+				"prefixListId": c.kept("prefixListId", func() string { return "pl-" + randomHex(8) }),
 			}
 		},
 	},

@@ -1,0 +1,206 @@
+package e2e_test
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/mlprov/mlprov/internal/engine"
+	"github.com/mlprov/mlprov/test/fakeaws/control"
+)
+
+// tierCase is one tier's lifecycle: its config, a config edit that touches
+// some resources only, and a change made behind the engine's back.
+type tierCase struct {
+	config string
+	// edit replaces editOld by editNew in the config; the resources whose
+	// inputs carry editValue (the old value) are the affected ones.
+	editOld, editNew, editValue string
+	// drift: set property on the first resource of driftType to driftValue.
+	driftType, driftProperty string
+	driftValue               any
+	// driftSecurity is the concern check-drift must mark ("" for none).
+	driftSecurity string
+}
+
+const (
+	bucketType = "aws:s3/bucketV2:BucketV2"
+	kmsKeyType = "aws:kms/key:Key"
+)
+
+var tierCases = map[string]tierCase{
+	"starter": {
+		config:  "configs/techcorp-dev-t001-us-east-1-churn-ml-codecommit.yaml",
+		editOld: `cost_center: "1200"`, editNew: `cost_center: "1299"`, editValue: "1200",
+		driftType: bucketType, driftProperty: "tags", driftValue: map[string]any{"changed-by": "someone-else"},
+	},
+	"professional": {
+		config:  "configs/edge-staging-e042-eu-west-1-fraud-ml-codecommit.yaml",
+		editOld: `cost_center: "2310"`, editNew: `cost_center: "2399"`, editValue: "2310",
+		driftType: bucketType, driftProperty: "tags", driftValue: map[string]any{"changed-by": "someone-else"},
+	},
+	"enterprise": {
+		config:  "configs/globalbank-prod-c001-us-west-2-churn-ml-codecommit-standalone-ssm.yaml",
+		editOld: `cost_center: "4410"`, editNew: `cost_center: "4499"`, editValue: "4410",
+		driftType: kmsKeyType, driftProperty: "enableKeyRotation", driftValue: false,
+		driftSecurity: engine.SecurityConcern("enableKeyRotation"),
+	},
+}
+
+// TestTierLifecycle: for one config of each tier, show-changes →
+// deploy-product → a no-op deploy → a config change that updates only the
+// affected resources → drift behind the engine's back reported exactly →
+// delete-product leaves no stack and no resource.
+func TestTierLifecycle(t *testing.T) {
+	for _, tier := range []string{"starter", "professional", "enterprise"} {
+		tc := tierCases[tier]
+		t.Run(tier, func(t *testing.T) {
+			t.Parallel()
+			p := newProduct(t, tc.config)
+			stack := p.names.StackName
+
+			preview := timed(t, tier+" preview (show-changes)", func() run {
+				return p.expect(exitChanges, p.command("show-changes", "--detailed-exitcode", "--output", "json")...)
+			})
+			var planned changes
+			decode(t, preview, &planned)
+			if planned.ChangeCount == 0 || !slices.Equal(opsOf(planned.Changes), []string{"create"}) {
+				t.Fatalf("first preview: %d changes with ops %v, want only creates", planned.ChangeCount, opsOf(planned.Changes))
+			}
+			if left := p.stacks(); len(left) != 0 || len(p.cloudResources()) != 0 {
+				t.Fatalf("show-changes left stacks %v and %d resources behind", left, len(p.cloudResources()))
+			}
+
+			deploy := timed(t, tier+" deploy", func() run {
+				return p.expect(exitOK, p.command("deploy-product", "--force", "--output", "json")...)
+			})
+			var deployed changes
+			decode(t, deploy, &deployed)
+			if deployed.Summary["create"] != len(planned.Changes) {
+				t.Errorf("deploy created %d resources, the preview planned %d", deployed.Summary["create"], len(planned.Changes))
+			}
+			if state, cloud := p.stateURNs(stack), p.cloudURNs(); !slices.Equal(state, cloud) {
+				t.Fatalf("after deploy the state holds %d resources and the fake cloud %d:\nstate %v\ncloud %v", len(state), len(cloud), state, cloud)
+			}
+
+			callsBefore := len(p.mutatingCalls())
+			if r := p.mlprov(p.command("show-changes", "--detailed-exitcode")...); r.code != exitOK {
+				t.Errorf("show-changes right after deploy: want exit 0 (no changes), got %s", r)
+			}
+			noop := timed(t, tier+" no-op deploy", func() run {
+				return p.expect(exitOK, p.command("deploy-product", "--force", "--output", "json")...)
+			})
+			var again changes
+			decode(t, noop, &again)
+			if again.ChangeCount != 0 || len(again.Changes) != 0 {
+				t.Errorf("second deploy changed %v, want nothing", again.Changes)
+			}
+			if calls := p.mutatingCalls(); len(calls) != callsBefore {
+				t.Errorf("the no-op deploy made provider calls %v", calls[callsBefore:])
+			}
+
+			checkConfigChangeUpdatesOnlyAffected(t, p, tc)
+			checkDriftReportedExactly(t, p, tc)
+
+			p.expect(exitOK, p.command("delete-product", "--force")...)
+			if left := p.cloudResources(); len(left) != 0 {
+				t.Errorf("delete-product left %d resources in the cloud, first %s %s", len(left), left[0].Type, left[0].ID)
+			}
+			if left := p.stacks(); len(left) != 0 {
+				t.Errorf("delete-product left stacks %v in the backend", left)
+			}
+			listed := p.expect(exitOK, p.command("list-products", "--output", "json")...)
+			if strings.Contains(listed.stdout, `"`+stack+`"`) {
+				t.Errorf("list-products still lists %s after delete: %s", stack, listed.stdout)
+			}
+		})
+	}
+}
+
+// checkConfigChangeUpdatesOnlyAffected edits the config and deploys: every
+// changed resource is an update of one whose inputs carried the old value,
+// and every such resource is updated.
+func checkConfigChangeUpdatesOnlyAffected(t *testing.T, p *product, tc tierCase) {
+	t.Helper()
+	var affected []string
+	for _, r := range p.stateResources(p.names.StackName) {
+		b, _ := json.Marshal(r.Inputs)
+		if strings.Contains(string(b), `"`+tc.editValue+`"`) {
+			affected = append(affected, r.URN)
+		}
+	}
+	slices.Sort(affected)
+	if len(affected) == 0 {
+		t.Fatalf("no resource's inputs carry %q: the edit tests nothing", tc.editValue)
+	}
+	p.editConfig(tc.editOld, tc.editNew)
+	r := p.expect(exitOK, p.command("deploy-product", "--force", "--output", "json")...)
+	var res changes
+	decode(t, r, &res)
+	if ops := opsOf(res.Changes); !slices.Equal(ops, []string{"update"}) {
+		t.Errorf("config change %s → %s: ops %v, want only update (%v)", tc.editOld, tc.editNew, ops, res.Changes)
+	}
+	var changed []string
+	for _, c := range res.Changes {
+		changed = append(changed, c.URN)
+	}
+	slices.Sort(changed)
+	if !slices.Equal(changed, affected) {
+		t.Errorf("config change %s → %s updated %d resources, want the %d whose inputs carry %q:\nupdated  %v\naffected %v",
+			tc.editOld, tc.editNew, len(changed), len(affected), tc.editValue, changed, affected)
+	}
+	t.Logf("config change %s → %s: %d resources updated", tc.editOld, tc.editNew, len(changed))
+}
+
+// checkDriftReportedExactly changes one property behind the engine's back;
+// check-drift must exit 5 and report that property of that resource only.
+func checkDriftReportedExactly(t *testing.T, p *product, tc tierCase) {
+	t.Helper()
+	var target control.Resource
+	for _, r := range p.cloudResources() {
+		if r.Type == tc.driftType {
+			target = r
+			break
+		}
+	}
+	if target.ID == "" {
+		t.Fatalf("the fake cloud holds no %s to drift", tc.driftType)
+	}
+	if err := control.Mutate(p.cloud, target.Type, target.ID, tc.driftProperty, tc.driftValue); err != nil {
+		t.Fatal(err)
+	}
+	stateBefore := p.stateResources(p.names.StackName)
+	r := p.expect(exitChanges, p.command("check-drift", "--output", "json")...)
+	var report engine.DriftReport
+	decode(t, r, &report)
+	if len(report.Resources) != 1 {
+		t.Fatalf("check-drift reported %d drifted resources, want 1 (%s %s): %s", len(report.Resources), target.Type, target.ID, r.stdout)
+	}
+	got := report.Resources[0]
+	if got.URN != target.URN || got.Kind != engine.DriftChanged {
+		t.Errorf("drifted resource %s (%s), want %s changed", got.URN, got.Kind, target.URN)
+	}
+	if len(got.Properties) != 1 || got.Properties[0].Property != tc.driftProperty {
+		t.Fatalf("drifted properties %+v, want exactly %s", got.Properties, tc.driftProperty)
+	}
+	if prop := got.Properties[0]; prop.Security != tc.driftSecurity {
+		t.Errorf("%s security concern %q, want %q", prop.Property, prop.Security, tc.driftSecurity)
+	}
+	if live, _ := json.Marshal(got.Properties[0].Live); string(live) != mustJSON(t, tc.driftValue) {
+		t.Errorf("%s live value %s, want %s", tc.driftProperty, live, mustJSON(t, tc.driftValue))
+	}
+	stateAfter, _ := json.Marshal(p.stateResources(p.names.StackName))
+	if before, _ := json.Marshal(stateBefore); string(before) != string(stateAfter) {
+		t.Error("check-drift wrote the state; a refresh preview must not")
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
