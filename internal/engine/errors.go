@@ -108,3 +108,21 @@ func lastLines(s string, n int) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// errorsFirst moves the CLI's "error:" lines to the front of its output, so
+// the headline a user reads is the cause (a program failure, a provider
+// error) rather than advisory policy lines printed before it.
+func errorsFirst(detail string) string {
+	var errs, rest []string
+	for _, line := range strings.Split(detail, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "error:") {
+			errs = append(errs, strings.TrimSpace(line))
+		} else {
+			rest = append(rest, line)
+		}
+	}
+	if len(errs) == 0 {
+		return detail
+	}
+	return strings.Join(append(errs, rest...), "\n")
+}

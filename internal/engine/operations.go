@@ -107,7 +107,7 @@ func (e *Engine) finish(ctx context.Context, op *operation, c *collector, kind s
 	if typed := classify(ctx, err); typed != err {
 		return res, typed
 	}
-	return res, &OperationError{Op: kind, Detail: stderrOf(err)}
+	return res, &OperationError{Op: kind, Detail: errorsFirst(stderrOf(err))}
 }
 
 // afterInterrupt runs once the CLI has exited after SIGINT (the Automation
