@@ -191,16 +191,13 @@ func (p *product) run(ctx *pulumi.Context) error {
 		if p.caps.ComplianceMonitoring {
 			logGroups = append(logGroups, n.ComplianceLogGroup)
 		}
-		key, err := encryption.New(ctx, "encryption", encryption.Args{
-			Alias:              n.KMSAlias,
-			Description:        "Encrypts the artifacts, builds, logs and alerts of " + n.MLName,
-			DeletionWindowDays: p.keyDeletionWindowDays(),
-			RoleArns:           roles.All(),
-			LogGroupNames:      logGroups,
-			AlarmsAndEvents:    p.caps.Alerts,
-			Protect:            p.protect,
-			ARNs:               p.arns,
-			Tags:               p.tags,
+		key, err := p.newKey(ctx, "encryption", encryption.Args{
+			Alias:           n.KMSAlias,
+			Description:     "Encrypts the artifacts, builds, logs and alerts of " + n.MLName,
+			RoleArns:        roles.All(),
+			LogGroupNames:   logGroups,
+			AlarmsAndEvents: p.caps.Alerts,
+			Protect:         p.protect,
 		}, providers)
 		if err != nil {
 			return err
@@ -367,13 +364,10 @@ func (p *product) monitoring(ctx *pulumi.Context, keyArn pulumi.StringInput, pro
 		return nil
 	}
 	if !p.caps.CustomerManagedKey {
-		key, err := encryption.New(ctx, "alerts-key", encryption.Args{
-			Alias:              n.AlertsKMSAlias,
-			Description:        "Encrypts the security alerts topic of " + n.MLName,
-			DeletionWindowDays: p.keyDeletionWindowDays(),
-			AlarmsAndEvents:    true,
-			ARNs:               p.arns,
-			Tags:               p.tags,
+		key, err := p.newKey(ctx, "alerts-key", encryption.Args{
+			Alias:           n.AlertsKMSAlias,
+			Description:     "Encrypts the security alerts topic of " + n.MLName,
+			AlarmsAndEvents: true,
 		}, providers)
 		if err != nil {
 			return err
@@ -415,10 +409,13 @@ func (p *product) monitoring(ctx *pulumi.Context, keyArn pulumi.StringInput, pro
 	return nil
 }
 
-// keyDeletionWindowDays is how long a deleted key stays recoverable.
-func (p *product) keyDeletionWindowDays() int {
+// newKey creates a KMS key of the product: every key gets the same deletion
+// window (longer in prod), account/region and tags.
+func (p *product) newKey(ctx *pulumi.Context, name string, args encryption.Args, opts ...pulumi.ResourceOption) (*encryption.ProductKey, error) {
+	args.DeletionWindowDays = otherKeyDeletionWindowDays
 	if p.cfg.IsProd() {
-		return prodKeyDeletionWindowDays
+		args.DeletionWindowDays = prodKeyDeletionWindowDays
 	}
-	return otherKeyDeletionWindowDays
+	args.ARNs, args.Tags = p.arns, p.tags
+	return encryption.New(ctx, name, args, opts...)
 }
