@@ -56,6 +56,7 @@ func writeReviewReport(deps *Deps, g *GlobalOptions, p *product, doc *provtempla
 	paths := report.PathsFor(g.Workdir, p.names, report.KindReview)
 	review, err := report.WriteReview(paths, report.ReviewInput{
 		Doc: doc, Policy: res, Deployer: deployerPolicy(g, p, doc), Now: deps.Now(), Version: deps.Version,
+		ShortenedNames: p.names.Shortened,
 	})
 	if err != nil {
 		return nil, review, err

@@ -120,10 +120,10 @@ type Names struct {
 
 // Shortened is one name whose full form does not fit.
 type Shortened struct {
-	What string // human label, as in Limits
-	Full string // the full form the name would have
-	Name string // the name actually used
-	Max  int    // the length it had to fit
+	What string `json:"what"`  // human label, as in Limits
+	Full string `json:"full"`  // the full form the name would have
+	Name string `json:"name"`  // the name actually used
+	Max  int    `json:"limit"` // the length it had to fit
 }
 
 // TestTag is the short tag that replaces the env token in a test
