@@ -54,6 +54,9 @@ type GlobalOptions struct {
 
 	// audit collects what the action's audit log records.
 	audit auditTrail
+	// started is when the action started: the {timestamp} of its audit log
+	// and of the review report written beside it.
+	started time.Time
 }
 
 const (
@@ -139,6 +142,7 @@ func Main(args []string, deps Deps) int {
 	}
 	root.SetArgs(args)
 	started := deps.Now()
+	g.started = started
 	cmd, err := root.ExecuteContextC(deps.Context)
 	code := exitCode(err)
 	if err != nil {

@@ -49,3 +49,20 @@ func TestShortenedNamesAreShownBesideTheFullForm(t *testing.T) {
 		t.Errorf("review report lacks the shortened-names table with %s and %s", shortRuleName, fullRuleName)
 	}
 }
+
+// A user of the old tool passes its scenario spelling (…-codecommit-ssm for
+// mlprov's …-codecommit-sgprov-ssm): config and template names both resolve.
+func TestOldScenarioSpellingIsAccepted(t *testing.T) {
+	dir := t.TempDir()
+	old := "globalbank-prod-c001-us-west-2-demand-forecasting-ml-codecommit-ssm"
+	if code, out, errs := run(t, "-con", "../../configs/"+old+".yaml", "-act", "create-prov-template", "--workdir", dir); code != ExitOK {
+		t.Fatalf("config by the old scenario name: exit %d\n%s%s", code, out, errs)
+	}
+	tmpl := filepath.Join(dir, "ml/templates", old+"-template.json")
+	if code, out, errs := run(t, "validate-prov-template", "--template", tmpl); code != ExitOK {
+		t.Fatalf("template by the old scenario name: exit %d\n%s%s", code, out, errs)
+	}
+	if code, _, _ := run(t, "-con", "../../configs/globalbank-prod-c001-us-west-2-demand-forecasting-ml-s3-ssm.yaml", "-act", "validate-config"); code != ExitUsage {
+		t.Errorf("a name that maps to no file must still be a usage error, got %d", code)
+	}
+}

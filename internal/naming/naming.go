@@ -279,6 +279,32 @@ func Scenario(cfg Source) string {
 	return s
 }
 
+// sourceControls are the source_control values, the first token of a scenario.
+var sourceControls = []string{"codecommit", "s3", "codeconnections"}
+
+// FromOldScenario rewrites the old tool's scenario strings in a scenario or
+// file name to mlprov's. The old tool left out the network mode when it was
+// sgprov, so its "codecommit-ssm" is mlprov's "codecommit-sgprov-ssm" (its
+// guide shows …-codecommit-ssm-iam-policy.json beside a
+// …-codecommit-sgprov-ssm.yaml config); every other scenario is spelled
+// alike. A name without an old scenario is returned unchanged.
+func FromOldScenario(name string) string {
+	for _, src := range sourceControls {
+		for _, vpc := range []string{"ssm", "direct"} {
+			old, current := src+"-"+vpc, src+"-sgprov-"+vpc
+			if name == old || strings.HasPrefix(name, old+"-") {
+				name = current + strings.TrimPrefix(name, old)
+			}
+			name = strings.ReplaceAll(name, "-"+old+"-", "-"+current+"-")
+			name = strings.ReplaceAll(name, "-"+old+".", "-"+current+".")
+			if strings.HasSuffix(name, "-"+old) {
+				name = strings.TrimSuffix(name, old) + current
+			}
+		}
+	}
+	return name
+}
+
 // SSMPath is the full parameter name of one output key.
 func (n Names) SSMPath(key string) string { return SSMRoot + n.MLName + "/" + key }
 
@@ -338,8 +364,9 @@ func (n Names) PolicyFile() string {
 	return PoliciesDir + "/" + n.MLName + "-" + n.Scenario + "-iam-policy.json"
 }
 
-// PolicyPartFile is part n (1-based) of a deployer policy split to fit
+// PolicyPartFile is document n (2, 3 …) of a deployer policy split to fit
 // AWS's managed-policy size: ml/policies/{ml_name}-{scenario}-iam-policy-{n}.json.
+// The first document is always PolicyFile, the old tool's name.
 func (n Names) PolicyPartFile(part int) string {
 	return fmt.Sprintf("%s/%s-%s-iam-policy-%d.json", PoliciesDir, n.MLName, n.Scenario, part)
 }
@@ -347,6 +374,15 @@ func (n Names) PolicyPartFile(part int) string {
 // ReportFile is ml/reports/{ml_name}-{scenario}-{kind}.{ext}.
 func (n Names) ReportFile(kind, ext string) string {
 	return ReportsDir + "/" + n.MLName + "-" + n.Scenario + "-" + kind + "." + ext
+}
+
+// ReviewReportAction is the action named in the review report's file name.
+const ReviewReportAction = "create-review-report"
+
+// ReviewReportFile is the old tool's review report name, beside that
+// action's audit log: ml/reports/{ml_name}-{scenario}-create-review-report-{timestamp}.{ext}.
+func (n Names) ReviewReportFile(timestamp, ext string) string {
+	return ReportsDir + "/" + n.MLName + "-" + n.Scenario + "-" + ReviewReportAction + "-" + timestamp + "." + ext
 }
 
 // AuditLogFile is ml/reports/{ml_name}-{scenario}-{action}-{timestamp}.log.

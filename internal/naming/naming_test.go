@@ -213,3 +213,23 @@ func TestARNs(t *testing.T) {
 		}
 	}
 }
+
+func TestFromOldScenario(t *testing.T) {
+	cases := map[string]string{
+		"codecommit-ssm": "codecommit-sgprov-ssm",
+		"s3-direct-rtb":  "s3-sgprov-direct-rtb",
+		"globalbank-prod-c001-us-west-2-demand-forecasting-ml-codecommit-ssm.yaml":             "globalbank-prod-c001-us-west-2-demand-forecasting-ml-codecommit-sgprov-ssm.yaml",
+		"globalbank-prod-c001-us-west-2-demand-forecasting-ml-codeconnections-direct-workload": "globalbank-prod-c001-us-west-2-demand-forecasting-ml-codeconnections-sgprov-direct-workload",
+		"ml/templates/x-ml-s3-ssm-template.json":                                               "ml/templates/x-ml-s3-sgprov-ssm-template.json",
+		// already mlprov's, or no network: unchanged
+		"codecommit-sgprov-ssm":            "codecommit-sgprov-ssm",
+		"codecommit-standalone-direct-rtb": "codecommit-standalone-direct-rtb",
+		"x-ml-codecommit.yaml":             "x-ml-codecommit.yaml",
+		"x-ml-s3-workload":                 "x-ml-s3-workload",
+	}
+	for in, want := range cases {
+		if got := FromOldScenario(in); got != want {
+			t.Errorf("FromOldScenario(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
