@@ -9,8 +9,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mlprov/mlprov/internal/atomicfile"
-	"github.com/mlprov/mlprov/internal/policycheck"
 	"github.com/mlprov/mlprov/internal/naming"
+	"github.com/mlprov/mlprov/internal/policycheck"
 	"github.com/mlprov/mlprov/internal/provtemplate"
 )
 
