@@ -45,8 +45,9 @@ plan: build ## Set up and run the main job offline: plan on the shipped enterpri
 tools: ## Test tools from the OS: chromium for the review report's browser test (installed when root)
 	@if [ ! -x /usr/bin/chromium ]; then \
 		if [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
-		else echo "chromium missing and not root: the browser test will skip (sudo apt-get install -y chromium)"; fi; \
+		else echo "chromium is missing and installing it needs root: run sudo apt-get install -y chromium" >&2; exit 1; fi; \
 	fi
+	@test -x /usr/bin/chromium || { echo "chromium was not installed (/usr/bin/chromium missing)" >&2; exit 1; }
 
 .PHONY: test
 test: tools pulumi build ## The whole suite: unit, mocks, policy gate, fuzz, end-to-end through the real engine
