@@ -311,9 +311,9 @@ func (m *Model) resources(e Entry, r Resource, on string) ([]string, error) {
 	kind, path, _ := strings.Cut(on, ":")
 	var values []string
 	switch path {
-	case "name":
+	case "@name":
 		values = []string{r.Name}
-	case "id":
+	case "@id":
 		values = []string{r.ID}
 		if r.ID == "" {
 			values = []string{"*"} // not created yet: AWS authorizes the new resource's ARN pattern
