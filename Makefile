@@ -49,14 +49,21 @@ tools: ## Test tools from the OS: chromium for the review report's browser test 
 	fi
 	@test -x /usr/bin/chromium || { echo "chromium was not installed (/usr/bin/chromium missing)" >&2; exit 1; }
 
+IAMSIM_DIR := internal/iampolicy/testdata/iamsim
+
+.PHONY: iamsim
+iamsim: ## The external IAM evaluator the deployer-policy tests run with Node (@cloud-copilot/iam-simulate, pinned by its lockfile)
+	@command -v npm >/dev/null 2>&1 || { echo "npm missing: install Node.js and npm (apt-get install -y nodejs npm)"; exit 1; }
+	@test -d $(IAMSIM_DIR)/node_modules/@cloud-copilot/iam-simulate || npm ci --prefix $(IAMSIM_DIR) --no-audit --no-fund --silent
+
 .PHONY: test
-test: tools pulumi build ## The whole suite: unit, mocks, policy gate, fuzz, end-to-end through the real engine
+test: tools pulumi build iamsim ## The whole suite: unit, mocks, policy gate, fuzz, end-to-end through the real engine
 	$(GO) test -count=1 -timeout 40m ./...
 	$(MAKE) --no-print-directory policy-gate
 	$(MAKE) --no-print-directory fuzz
 
 .PHONY: test-unit
-test-unit: ## Unit and mock-based tests only (no engine)
+test-unit: iamsim ## Unit and mock-based tests only (no engine)
 	$(GO) test -short ./...
 
 .PHONY: test-e2e
@@ -89,4 +96,4 @@ check: lint test ## Everything CI runs
 
 .PHONY: clean
 clean: ## Remove build outputs and the local work directory
-	rm -rf $(BIN) ml
+	rm -rf $(BIN) ml $(IAMSIM_DIR)/node_modules

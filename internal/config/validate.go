@@ -114,6 +114,23 @@ func (c *checker) environment(e Environment) {
 		}
 		c.add("environment.region", fmt.Sprintf("%q is not an AWS region code", e.Region), fix)
 	}
+	c.ciDeployerRole(e)
+}
+
+// ciDeployerRolePattern is an IAM role ARN (any path) in the commercial,
+// China or GovCloud partition.
+var ciDeployerRolePattern = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:iam::([0-9]{12}):role/([\w+=,.@-]+/)*[\w+=,.@-]{1,64}$`)
+
+// ciDeployerRole checks the production CI exemption from MFA.
+func (c *checker) ciDeployerRole(e Environment) {
+	const path = "environment.ci_deployer_role_arn"
+	switch {
+	case e.CIDeployerRoleARN == "":
+	case e.Env != "prod":
+		c.add(path, fmt.Sprintf("is only used in prod (env is %q): only production requires MFA", e.Env), "remove ci_deployer_role_arn")
+	case !ciDeployerRolePattern.MatchString(e.CIDeployerRoleARN):
+		c.add(path, fmt.Sprintf("%q is not an IAM role ARN", e.CIDeployerRoleARN), "use the ARN of the CI pipeline's role, e.g. arn:aws:iam::123456789012:role/ml-deployer-ci")
+	}
 }
 
 // token checks a kebab-case naming token.
