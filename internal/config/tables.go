@@ -28,7 +28,11 @@ var Regions = []string{
 var Envs = []string{"dev", "test", "staging", "prod"}
 
 // RepositoryProviders are the CodeConnections provider types.
-var RepositoryProviders = []string{"GitHub", "GitHubEnterpriseServer", "GitLab", "Bitbucket"}
+var RepositoryProviders = []string{"GitHub", ProviderGitHubEnterpriseServer, "GitLab", "Bitbucket"}
+
+// ProviderGitHubEnterpriseServer is the one provider whose connection needs a
+// host, so it must reuse an existing connection (connection_arn).
+const ProviderGitHubEnterpriseServer = "GitHubEnterpriseServer"
 
 // CloudWatchRetentionDays are the values CloudWatch Logs accepts for a log
 // group's retention.
