@@ -59,10 +59,13 @@ var ExtraEndpoints = []string{
 // MaxTags is AWS's limit of tags per resource.
 const MaxTags = 50
 
-// MaxTagKeyLength and MaxTagValueLength are AWS's tag limits, in characters.
+// MaxTagKeyLength and MaxTagValueLength are the tag limits of every service
+// the product tags, in characters: most allow 128 and 256, but CodeBuild's
+// Tag shape allows a key of 127 and a value of 255 (aws-sdk-go v1.55.8
+// models/apis/codebuild/2016-10-06/api-2.json, KeyInput and ValueInput).
 const (
-	MaxTagKeyLength   = 128
-	MaxTagValueLength = 256
+	MaxTagKeyLength   = 127
+	MaxTagValueLength = 255
 )
 
 // Field patterns. The JSON Schema repeats them; schema_test checks it agrees.

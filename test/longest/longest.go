@@ -65,8 +65,8 @@ ml_product:
 		b.WriteString(network)
 	}
 	b.WriteString(`tags:
-  cost_center: "` + strings.Repeat("9", 256) + `"
-  ` + strings.Repeat("k", 128) + `: v
+  cost_center: "` + strings.Repeat("9", config.MaxTagValueLength) + `"
+  ` + strings.Repeat("k", config.MaxTagKeyLength) + `: v
 `)
 	return b.String()
 }
