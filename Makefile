@@ -48,8 +48,12 @@ tools: ## Test tools from the OS: chromium for the review report's browser test 
 		else echo "chromium missing and not root: the browser test will skip (sudo apt-get install -y chromium)"; fi; \
 	fi
 
+.PHONY: api-models
+api-models: ## The AWS API models (aws-sdk-go) the test double's constraint snapshot is checked against
+	cd /tmp && GOFLAGS=-mod=mod $(GO) mod download github.com/aws/aws-sdk-go@v1.55.8
+
 .PHONY: test
-test: tools pulumi build ## The whole suite: unit, mocks, policy gate, fuzz, end-to-end through the real engine
+test: tools pulumi build api-models ## The whole suite: unit, mocks, policy gate, fuzz, end-to-end through the real engine
 	$(GO) test -count=1 -timeout 40m ./...
 	$(MAKE) --no-print-directory policy-gate
 	$(MAKE) --no-print-directory fuzz

@@ -363,3 +363,27 @@ func TestComplianceAlarmsNotifyTheAlertsTopic(t *testing.T) {
 		t.Errorf("professional has %d alarms", n)
 	}
 }
+
+// S3 refuses to delete a bucket holding object versions; the artifact bucket
+// is emptied on delete wherever mlprov may delete it unasked (test copies,
+// non-production), never in a production deploy (delete-product --force sets
+// it in state instead).
+func TestArtifactBucketEmptiedOnDeleteOnlyOutsideProduction(t *testing.T) {
+	for _, c := range []struct {
+		env  string
+		opts stacks.Options
+		want bool
+	}{
+		{"dev", stacks.Options{}, true},
+		{"staging", stacks.Options{}, true},
+		{"prod", stacks.Options{}, false},
+		{"prod", stacks.Options{TestID: "ab12"}, true},
+	} {
+		for _, tier := range []config.Tier{config.TierStarter, config.TierEnterprise} {
+			bucket := one(t, run(t, baseConfig(tier, c.env), c.opts), "aws:s3/bucketV2:BucketV2")
+			if got, _ := bucket.Inputs["forceDestroy"].(bool); got != c.want {
+				t.Errorf("%s %s (test id %q): forceDestroy %v, want %v", tier, c.env, c.opts.TestID, got, c.want)
+			}
+		}
+	}
+}
