@@ -4,11 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mlprov/mlprov/internal/naming"
 	"github.com/mlprov/mlprov/internal/provtemplate"
 	"github.com/mlprov/mlprov/internal/quota"
-	"github.com/mlprov/mlprov/internal/render"
-	"github.com/mlprov/mlprov/stacks"
 	"github.com/mlprov/mlprov/test/longest"
 )
 
@@ -58,15 +55,11 @@ func TestLongestConfigsFitEveryPolicyQuota(t *testing.T) {
 	}
 	largest := 0
 	for _, c := range configs {
-		for _, testID := range []string{"", naming.LongestTestID} {
-			names := naming.For(c.Config)
-			if testID != "" {
-				names = naming.ForTest(c.Config, testID)
-			}
-			doc, err := render.Product(c.Config, names, stacks.ProgramWithOptions(c.Config, stacks.Options{TestID: testID}))
-			if err != nil {
-				t.Fatalf("%s: %v", c.Label, err)
-			}
+		docs, err := longest.Deployments(c.Config)
+		if err != nil {
+			t.Fatalf("%s: %v", c.Label, err)
+		}
+		for _, doc := range docs {
 			for _, u := range quota.Measure(doc.Resources) {
 				if u.Over() {
 					t.Errorf("%s: %s", c.Label, u)

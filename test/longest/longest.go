@@ -9,6 +9,10 @@ import (
 	"strings"
 
 	"github.com/mlprov/mlprov/internal/config"
+	"github.com/mlprov/mlprov/internal/naming"
+	"github.com/mlprov/mlprov/internal/provtemplate"
+	"github.com/mlprov/mlprov/internal/render"
+	"github.com/mlprov/mlprov/stacks"
 )
 
 // Config is one generated config and what it stands for.
@@ -137,4 +141,22 @@ func useCase(n int) string {
 		b[i] = '-'
 	}
 	return string(b)
+}
+
+// Deployments renders cfg offline as the product and as a test deployment
+// (whose names can be longer), the two shapes validate-config checks.
+func Deployments(cfg *config.Config) (map[string]*provtemplate.Document, error) {
+	out := map[string]*provtemplate.Document{}
+	for _, testID := range []string{"", naming.LongestTestID} {
+		names := naming.For(cfg)
+		if testID != "" {
+			names = naming.ForTest(cfg, testID)
+		}
+		doc, err := render.Product(cfg, names, stacks.ProgramWithOptions(cfg, stacks.Options{TestID: testID}))
+		if err != nil {
+			return nil, err
+		}
+		out[names.StackName] = doc
+	}
+	return out, nil
 }
