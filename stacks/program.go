@@ -70,6 +70,8 @@ func ProgramWithOptions(cfg *config.Config, opts Options) pulumi.RunFunc {
 			// The model registry (approved model versions) is protected in
 			// prod in every tier, as MLP-SM-001 requires.
 			protectRegistry: cfg.IsProd() && !opts.Unprotect && opts.TestID == "",
+			// A production bucket is emptied only by delete-product --force.
+			emptyBucketOnDelete: !cfg.IsProd() || opts.TestID != "",
 			tags: tags.For(tags.Product{
 				MLName: names.MLName, Tier: string(cfg.MLProduct.Tier), Env: cfg.Environment.Env, TestID: opts.TestID,
 			}, cfg.Tags),
@@ -89,6 +91,8 @@ type product struct {
 	protect   bool
 	// protectRegistry protects the model package group.
 	protectRegistry bool
+	// emptyBucketOnDelete lets a delete remove the artifact bucket's objects.
+	emptyBucketOnDelete bool
 
 	outputs []outputs.Value
 	pending []string
@@ -175,8 +179,10 @@ func (p *product) run(ctx *pulumi.Context) error {
 			PolicyName: n.PermissionBoundary,
 			Policies:   identity.Policies(access).All(),
 			KeyAlias:   keyAlias,
-			ARNs:       p.arns,
-			Tags:       p.tags,
+			// Regional names start with Base, IAM names with IAMBase.
+			ResourcePrefixes: []string{n.Base, n.IAMBase},
+			ARNs:             p.arns,
+			Tags:             p.tags,
 		}, providers)
 		if err != nil {
 			return err
@@ -212,7 +218,8 @@ func (p *product) run(ctx *pulumi.Context) error {
 	}
 
 	bucket, err := storage.New(ctx, "artifacts", storage.Args{
-		BucketName: n.ArtifactBucket, KMSKeyArn: keyArn, Protect: p.protect, ARNs: p.arns, Tags: p.tags,
+		BucketName: n.ArtifactBucket, KMSKeyArn: keyArn, Protect: p.protect, EmptyOnDelete: p.emptyBucketOnDelete,
+		ARNs: p.arns, Tags: p.tags,
 	}, providers)
 	if err != nil {
 		return err

@@ -218,6 +218,13 @@ func (c *checker) repository(path string, r Repository) {
 	if c.required(path+".branch", r.Branch, "e.g. main") && !branchPattern.MatchString(r.Branch) {
 		c.add(path+".branch", fmt.Sprintf("%q is not a valid branch name", r.Branch), "e.g. main")
 	}
+	if r.Provider == ProviderGitHubEnterpriseServer && r.ConnectionARN == "" {
+		// CreateConnection for GitHubEnterpriseServer needs a HostArn (the
+		// host registers the server's URL and VPC), which mlprov does not create.
+		// https://docs.aws.amazon.com/dtconsole/latest/userguide/connections-create-gheserver.html
+		c.add(path+".connection_arn", "required when provider is GitHubEnterpriseServer: its connection needs a host, which mlprov does not create",
+			"create the host and connection in the console (Developer Tools > Connections), then set connection_arn to the connection's ARN")
+	}
 	if r.ConnectionARN != "" && !connectionARNPattern.MatchString(r.ConnectionARN) {
 		c.add(path+".connection_arn", fmt.Sprintf("%q is not a CodeConnections connection ARN", r.ConnectionARN),
 			"arn:aws:codeconnections:{region}:{account}:connection/{uuid}, or leave it empty to create a connection")
