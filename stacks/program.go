@@ -239,6 +239,9 @@ func (p *product) run(ctx *pulumi.Context) error {
 		PipelineRoleArn:       roles.CodePipelineArn,
 		SageMakerRoleArn:      roles.SageMakerArn,
 		EventsRoleArn:         roles.EventsArn,
+		CodeBuildPolicy:       roles.CodeBuildPolicy,
+		PipelinePolicy:        roles.CodePipelinePolicy,
+		EventsPolicy:          roles.EventsPolicy,
 		Tags:                  p.tags,
 	}, providers)
 	if err != nil {

@@ -67,7 +67,18 @@ type Args struct {
 	PipelineRoleArn  pulumi.StringInput
 	SageMakerRoleArn pulumi.StringInput
 	EventsRoleArn    pulumi.StringInput
-	Tags             map[string]string
+	// The roles' inline policies: projects, pipelines and event targets wait
+	// for them, or their first run races IAM.
+	CodeBuildPolicy, PipelinePolicy, EventsPolicy pulumi.Resource
+	Tags                                          map[string]string
+}
+
+// after makes a resource wait for a role policy (none when nil).
+func after(policy pulumi.Resource) pulumi.ResourceOption {
+	if policy == nil {
+		return pulumi.DependsOn(nil)
+	}
+	return pulumi.DependsOn([]pulumi.Resource{policy})
 }
 
 // ModelPipelines is the build and deploy automation.
@@ -167,7 +178,7 @@ func (c *ModelPipelines) project(ctx *pulumi.Context, name, projectName, logGrou
 	if v := args.VPC; v != nil {
 		projectArgs.VpcConfig = codebuild.ProjectVpcConfigArgs{VpcId: v.VpcID, Subnets: v.SubnetIDs, SecurityGroupIds: v.SecurityGroupIDs}
 	}
-	return codebuild.NewProject(ctx, name, projectArgs, pulumi.Parent(c))
+	return codebuild.NewProject(ctx, name, projectArgs, pulumi.Parent(c), after(args.CodeBuildPolicy))
 }
 
 // pipeline creates a V2 pipeline: the source stage, then stages.
@@ -199,7 +210,7 @@ func (c *ModelPipelines) pipeline(ctx *pulumi.Context, name, pipelineName string
 		ArtifactStores: codepipeline.PipelineArtifactStoreArray{store},
 		Stages:         all,
 		Tags:           pulumi.ToStringMap(args.Tags),
-	}, pulumi.Parent(c))
+	}, pulumi.Parent(c), after(args.PipelinePolicy))
 }
 
 const sourceArtifact = "SourceOutput"
@@ -267,6 +278,6 @@ func (c *ModelPipelines) approvedModelTrigger(ctx *pulumi.Context, name string, 
 		TargetId: pulumi.String("deploy-pipeline"),
 		Arn:      deployArn,
 		RoleArn:  args.EventsRoleArn,
-	}, pulumi.Parent(c))
+	}, pulumi.Parent(c), after(args.EventsPolicy))
 	return err
 }
