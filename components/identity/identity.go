@@ -33,8 +33,15 @@ type Access struct {
 	BuildPipeline, DeployPipeline string
 	// SourceRead is what the pipeline role needs to read the source.
 	SourceRead []policydoc.Statement
-	// InVPC adds the network interface permissions CodeBuild needs in a VPC.
+	// InVPC adds the network interface permissions CodeBuild and SageMaker
+	// jobs need in a VPC.
 	InVPC bool
+	// BuildStartsOnEvent lets EventBridge start the build pipeline too (a
+	// source-change rule).
+	BuildStartsOnEvent bool
+	// ApprovalTopic, when set, is the SNS topic the pipeline role notifies
+	// when a deploy waits for manual approval.
+	ApprovalTopic string
 }
 
 // Args configures the roles.

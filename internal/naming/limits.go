@@ -46,6 +46,7 @@ func (n Names) Limits() []Limit {
 		{"KMS alias (alerts)", n.AlertsKMSAlias, 256, nil},
 		{"EventBridge rule (model approved)", n.ApprovedModelRule, 64, nil},
 		{"EventBridge rule (pipeline failed)", n.PipelineFailureRule, 64, nil},
+		{"EventBridge rule (source changed)", n.SourceChangedRule, 64, nil},
 		{"EC2 security group", n.EndpointSecurityGroup, 255, nil},
 		{"CodeConnections connection", n.Connection, 32, nil},
 		{"SSM parameter", n.SSMPath(OutVpcEndpointIDSagemakerRuntime), 1011, nil},

@@ -98,8 +98,11 @@ type Names struct {
 	RootUsageAlarm         string
 	KMSAlias               string
 	// AlertsKMSAlias names the alerts topic's own key (tiers without a product key).
-	AlertsKMSAlias        string
-	ApprovedModelRule     string
+	AlertsKMSAlias    string
+	ApprovedModelRule string
+	// SourceChangedRule starts the build pipeline on a change to its source
+	// (CodeCommit and S3 sources; CodeConnections triggers natively).
+	SourceChangedRule     string
 	PipelineFailureRule   string
 	EndpointSecurityGroup string
 	// Connection is the CodeConnections connection name (AWS limit 32), so it
@@ -166,6 +169,7 @@ func build(f Fields, testID string) Names {
 	n.KMSAlias = "alias/" + n.MLName
 	n.AlertsKMSAlias = n.KMSAlias + "-alerts"
 	n.ApprovedModelRule = base + "-model-approved"
+	n.SourceChangedRule = base + "-source-changed"
 	n.PipelineFailureRule = base + "-pipeline-failed"
 	n.EndpointSecurityGroup = base + "-endpoints-sg"
 	sum := sha256.Sum256([]byte(n.MLName))
