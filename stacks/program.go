@@ -42,12 +42,6 @@ const (
 	ExportCallerArn = "callerArn"
 )
 
-// KMS key deletion windows in days.
-const (
-	prodKeyDeletionWindowDays  = 30
-	otherKeyDeletionWindowDays = 7
-)
-
 // Program is the Pulumi program of one product.
 func Program(cfg *config.Config) pulumi.RunFunc { return ProgramWithOptions(cfg, Options{}) }
 
@@ -65,8 +59,8 @@ func ProgramWithOptions(cfg *config.Config, opts Options) pulumi.RunFunc {
 		p := &product{
 			cfg: cfg, caps: caps, names: names,
 			arns:      naming.ARNsFor(cfg.Client.AccountID, cfg.Environment.Region),
-			retention: caps.LogRetentionDays(cfg),
-			protect:   caps.ProdDeletionProtection && cfg.IsProd() && !opts.Unprotect && opts.TestID == "",
+			retention: logRetentionDays(caps, cfg),
+			protect:   cfg.EnvProperties().DeletionProtection && !opts.Unprotect && opts.TestID == "",
 			tags: tags.For(tags.Product{
 				MLName: names.MLName, Tier: string(cfg.MLProduct.Tier), Env: cfg.Environment.Env, TestID: opts.TestID,
 			}, cfg.Tags),
@@ -410,12 +404,9 @@ func (p *product) monitoring(ctx *pulumi.Context, keyArn pulumi.StringInput, pro
 }
 
 // newKey creates a KMS key of the product: every key gets the same deletion
-// window (longer in prod), account/region and tags.
+// window (the environment's), account/region and tags.
 func (p *product) newKey(ctx *pulumi.Context, name string, args encryption.Args, opts ...pulumi.ResourceOption) (*encryption.ProductKey, error) {
-	args.DeletionWindowDays = otherKeyDeletionWindowDays
-	if p.cfg.IsProd() {
-		args.DeletionWindowDays = prodKeyDeletionWindowDays
-	}
+	args.DeletionWindowDays = p.cfg.EnvProperties().KeyDeletionWindowDays
 	args.ARNs, args.Tags = p.arns, p.tags
 	return encryption.New(ctx, name, args, opts...)
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/mlprov/mlprov/components/policydoc"
+	"github.com/mlprov/mlprov/internal/environments"
 	"github.com/mlprov/mlprov/internal/naming"
 	"github.com/mlprov/mlprov/internal/provtemplate"
 	"github.com/mlprov/mlprov/internal/render"
@@ -72,7 +73,7 @@ func Statements(doc *provtemplate.Document) ([]policydoc.Statement, error) {
 			deny[a] = true
 		}
 	}
-	if p.Env == "prod" && len(deny) > 0 {
+	if env, _ := environments.Of(p.Env); env.MFAForDestructive && len(deny) > 0 {
 		statements = append(statements, denyWithoutMFA(deny))
 	}
 	return statements, nil

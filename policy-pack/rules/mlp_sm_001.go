@@ -25,7 +25,7 @@ func sm001() Rule {
 			if len(missing) > 0 {
 				p.add("missing product tags %s", strings.Join(missing, ", "))
 			}
-			if r.Env() == "prod" && !r.Protect {
+			if r.environment().DeletionProtection && !r.Protect {
 				p.add("the prod model registry is not protected from deletion")
 			}
 			res := p.result()
