@@ -45,4 +45,3 @@ func TestHelpCompletionAndUsageErrorsLeaveTheDirectoryEmpty(t *testing.T) {
 		t.Fatalf("only %d command lines tried", len(commandLines))
 	}
 }
-
