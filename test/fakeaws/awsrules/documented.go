@@ -3,6 +3,7 @@ package awsrules
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/mlprov/mlprov/internal/awstypes"
 	"net"
 	"regexp"
 	"slices"
@@ -14,18 +15,18 @@ import (
 
 // Type tokens the documented rules apply to.
 const (
-	typeRole          = "aws:iam/role:Role"
-	typePolicy        = "aws:iam/policy:Policy"
-	typeRolePolicy    = "aws:iam/rolePolicy:RolePolicy"
-	typeKey           = "aws:kms/key:Key"
-	typeBucket        = "aws:s3/bucketV2:BucketV2"
-	typeEndpoint      = "aws:ec2/vpcEndpoint:VpcEndpoint"
-	typeSecurityGroup = "aws:ec2/securityGroup:SecurityGroup"
-	typeLogGroup      = "aws:cloudwatch/logGroup:LogGroup"
-	typeEventRule     = "aws:cloudwatch/eventRule:EventRule"
-	typeParameter     = "aws:ssm/parameter:Parameter"
-	typeConnection    = "aws:codeconnections/connection:Connection"
-	typeTopic         = "aws:sns/topic:Topic"
+	typeRole          = awstypes.IAMRole
+	typePolicy        = awstypes.IAMPolicy
+	typeRolePolicy    = awstypes.IAMRolePolicy
+	typeKey           = awstypes.KMSKey
+	typeBucket        = awstypes.S3BucketV2
+	typeEndpoint      = awstypes.VPCEndpoint
+	typeSecurityGroup = awstypes.SecurityGroup
+	typeLogGroup      = awstypes.LogGroup
+	typeEventRule     = awstypes.EventRule
+	typeParameter     = awstypes.SSMParameter
+	typeConnection    = awstypes.CodeConnection
+	typeTopic         = awstypes.SNSTopic
 )
 
 var (
