@@ -37,6 +37,8 @@ func ReportPaths(workdir, action string, shard Shard) (html, json string) {
 type htmlRow struct {
 	Product
 	Link string
+	// File is the config's path under the fleet's folder.
+	File string
 }
 
 // WriteReports writes the fleet HTML report and its JSON twin (the Summary)
@@ -52,7 +54,10 @@ func (s *Summary) WriteReports(htmlPath, jsonPath string) error {
 func (s Summary) writeHTML(w io.Writer, dir string) error {
 	var rows []htmlRow
 	for _, p := range s.ByAttention() {
-		r := htmlRow{Product: p}
+		r := htmlRow{Product: p, File: p.Config}
+		if rel, err := filepath.Rel(s.Dir, p.Config); err == nil {
+			r.File = filepath.ToSlash(rel)
+		}
 		if p.Report != "" {
 			if rel, err := filepath.Rel(dir, p.Report); err == nil {
 				r.Link = filepath.ToSlash(rel)
