@@ -48,8 +48,18 @@ tools: ## Test tools from the OS: chromium for the review report's browser test 
 		else echo "chromium missing and not root: the browser test will skip (sudo apt-get install -y chromium)"; fi; \
 	fi
 
+.PHONY: ci-tools
+ci-tools: $(BIN)/actionlint tools/gitlab-ci-local/node_modules ## Linters for the CI examples: actionlint (Go module) and gitlab-ci-local (npm)
+
+$(BIN)/actionlint: tools/actionlint/go.mod
+	cd tools/actionlint && $(GO) build -o $@ github.com/rhysd/actionlint/cmd/actionlint
+
+tools/gitlab-ci-local/node_modules: tools/gitlab-ci-local/package-lock.json
+	cd tools/gitlab-ci-local && npm ci --no-audit --no-fund
+	@touch $@
+
 .PHONY: test
-test: tools pulumi build ## The whole suite: unit, mocks, policy gate, fuzz, end-to-end through the real engine
+test: tools pulumi build ci-tools ## The whole suite: unit, mocks, policy gate, fuzz, end-to-end through the real engine
 	$(GO) test -count=1 -timeout 40m ./...
 	$(MAKE) --no-print-directory policy-gate
 	$(MAKE) --no-print-directory fuzz
