@@ -45,8 +45,16 @@ plan: build ## Set up and run the main job offline: plan on the shipped enterpri
 tools: ## Test tools from the OS: chromium for the review report's browser test (installed when root)
 	@if [ ! -x /usr/bin/chromium ]; then \
 		if [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
-		else echo "chromium missing and not root: the browser test will skip (sudo apt-get install -y chromium)"; fi; \
+		else echo "chromium is missing and installing it needs root: run sudo apt-get install -y chromium" >&2; exit 1; fi; \
 	fi
+	@test -x /usr/bin/chromium || { echo "chromium was not installed (/usr/bin/chromium missing)" >&2; exit 1; }
+
+IAMSIM_DIR := internal/iampolicy/testdata/iamsim
+
+.PHONY: iamsim
+iamsim: ## The external IAM evaluator the deployer-policy tests run with Node (@cloud-copilot/iam-simulate, pinned by its lockfile)
+	@command -v npm >/dev/null 2>&1 || { echo "npm missing: install Node.js and npm (apt-get install -y nodejs npm)"; exit 1; }
+	@test -d $(IAMSIM_DIR)/node_modules/@cloud-copilot/iam-simulate || npm ci --prefix $(IAMSIM_DIR) --no-audit --no-fund --silent
 
 .PHONY: ci-tools
 ci-tools: $(BIN)/actionlint tools/gitlab-ci-local/node_modules ## Linters for the CI examples: actionlint (Go module) and gitlab-ci-local (npm)
@@ -59,13 +67,13 @@ tools/gitlab-ci-local/node_modules: tools/gitlab-ci-local/package-lock.json
 	@touch $@
 
 .PHONY: test
-test: tools pulumi build ci-tools ## The whole suite: unit, mocks, policy gate, fuzz, end-to-end through the real engine
+test: tools pulumi build iamsim ci-tools ## The whole suite: unit, mocks, policy gate, fuzz, end-to-end through the real engine
 	$(GO) test -count=1 -timeout 40m ./...
 	$(MAKE) --no-print-directory policy-gate
 	$(MAKE) --no-print-directory fuzz
 
 .PHONY: test-unit
-test-unit: ## Unit and mock-based tests only (no engine)
+test-unit: iamsim ## Unit and mock-based tests only (no engine)
 	$(GO) test -short ./...
 
 .PHONY: test-e2e
@@ -98,4 +106,4 @@ check: lint test ## Everything CI runs
 
 .PHONY: clean
 clean: ## Remove build outputs and the local work directory
-	rm -rf $(BIN) ml
+	rm -rf $(BIN) ml $(IAMSIM_DIR)/node_modules

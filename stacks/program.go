@@ -67,6 +67,9 @@ func ProgramWithOptions(cfg *config.Config, opts Options) pulumi.RunFunc {
 			arns:      naming.ARNsFor(cfg.Client.AccountID, cfg.Environment.Region),
 			retention: caps.LogRetentionDays(cfg),
 			protect:   caps.ProdDeletionProtection && cfg.IsProd() && !opts.Unprotect && opts.TestID == "",
+			// The model registry (approved model versions) is protected in
+			// prod in every tier, as MLP-SM-001 requires.
+			protectRegistry: cfg.IsProd() && !opts.Unprotect && opts.TestID == "",
 			tags: tags.For(tags.Product{
 				MLName: names.MLName, Tier: string(cfg.MLProduct.Tier), Env: cfg.Environment.Env, TestID: opts.TestID,
 			}, cfg.Tags),
@@ -84,6 +87,8 @@ type product struct {
 	tags      map[string]string
 	retention int
 	protect   bool
+	// protectRegistry protects the model package group.
+	protectRegistry bool
 
 	outputs []outputs.Value
 	pending []string
@@ -136,7 +141,7 @@ func (p *product) run(ctx *pulumi.Context) error {
 	models, err := registry.New(ctx, "registry", registry.Args{
 		GroupName:   n.ModelPackageGroup,
 		Description: "Model registry of " + n.MLName,
-		Protect:     p.protect,
+		Protect:     p.protectRegistry,
 		Tags:        p.tags,
 	}, providers)
 	if err != nil {

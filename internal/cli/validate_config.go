@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -24,7 +25,9 @@ type validationResult struct {
 	Tier     string           `json:"tier,omitempty"`
 	Scenario string           `json:"scenario,omitempty"`
 	Problems []config.Problem `json:"problems,omitempty"`
-	Error    string           `json:"error,omitempty"`
+	// ShortenedNames are information: names that take the shortened form.
+	ShortenedNames []naming.Shortened `json:"shortenedNames,omitempty"`
+	Error          string             `json:"error,omitempty"`
 }
 
 func newValidateConfigCommand(deps *Deps, g *GlobalOptions) *cobra.Command {
@@ -100,6 +103,7 @@ func validateFile(path string) validationResult {
 	default:
 		n := naming.For(cfg)
 		r.Valid, r.MLName, r.Tier, r.Scenario = true, n.MLName, string(cfg.MLProduct.Tier), n.Scenario
+		r.ShortenedNames = n.Shortened
 	}
 	return r
 }
@@ -107,6 +111,7 @@ func validateFile(path string) validationResult {
 func printValidation(deps *Deps, r validationResult) {
 	if r.Valid {
 		fmt.Fprintf(deps.Out, "valid    %s  (%s, %s, %s)\n", r.File, r.MLName, r.Tier, r.Scenario)
+		printShortenedNames(deps.Out, r.ShortenedNames)
 		return
 	}
 	fmt.Fprintf(deps.Out, "INVALID  %s\n", r.File)
@@ -115,6 +120,14 @@ func printValidation(deps *Deps, r validationResult) {
 	}
 	for _, p := range r.Problems {
 		fmt.Fprintf(deps.Out, "  %s\n", problemLine(p))
+	}
+}
+
+// printShortenedNames lists, as information, each name that takes the
+// shortened form beside its full form.
+func printShortenedNames(w io.Writer, names []naming.Shortened) {
+	for _, s := range names {
+		fmt.Fprintf(w, "  note: %s name shortened to fit %d characters: %s (full form %s, %d)\n", s.What, s.Max, s.Name, s.Full, len(s.Full))
 	}
 }
 

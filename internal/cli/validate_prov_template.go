@@ -11,6 +11,7 @@ import (
 
 	"github.com/mlprov/mlprov/internal/atomicfile"
 	"github.com/mlprov/mlprov/internal/fleet"
+	"github.com/mlprov/mlprov/internal/naming"
 	"github.com/mlprov/mlprov/internal/policycheck"
 	"github.com/mlprov/mlprov/internal/provtemplate"
 )
@@ -72,6 +73,10 @@ func readValidateProvTemplate(out []byte, p *fleet.Product) (*policycheck.Result
 func (o *validateProvTemplateOptions) load(g *GlobalOptions) (*provtemplate.Document, string, error) {
 	if o.template != "" {
 		doc, err := provtemplate.Read(o.template)
+		if current := naming.FromOldScenario(o.template); errors.Is(err, os.ErrNotExist) && current != o.template {
+			o.template = current // the old tool's scenario spelling
+			doc, err = provtemplate.Read(current)
+		}
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, "", withCode(ExitUsage, err)
 		}
