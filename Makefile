@@ -66,8 +66,17 @@ tools/gitlab-ci-local/node_modules: tools/gitlab-ci-local/package-lock.json
 	cd tools/gitlab-ci-local && npm ci --no-audit --no-fund
 	@touch $@
 
+.PHONY: servers
+servers: $(BIN)/s3server $(BIN)/local-kms ## The S3-compatible store and KMS emulator the team-state tests start (Go modules, built into bin/)
+
+$(BIN)/s3server: tools/s3server/go.mod tools/s3server/main.go
+	cd tools/s3server && $(GO) build -o $@ .
+
+$(BIN)/local-kms: tools/localkms/go.mod
+	cd tools/localkms && $(GO) build -o $@ github.com/nsmithuk/local-kms
+
 .PHONY: test
-test: tools pulumi build iamsim ci-tools ## The whole suite: unit, mocks, policy gate, fuzz, end-to-end through the real engine
+test: tools pulumi build iamsim ci-tools servers ## The whole suite: unit, mocks, policy gate, fuzz, end-to-end through the real engine
 	$(GO) test -count=1 -timeout 40m ./...
 	$(MAKE) --no-print-directory policy-gate
 	$(MAKE) --no-print-directory fuzz
