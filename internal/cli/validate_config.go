@@ -4,14 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/mlprov/mlprov/internal/config"
+	"github.com/mlprov/mlprov/internal/fleet"
 	"github.com/mlprov/mlprov/internal/naming"
 	"github.com/mlprov/mlprov/internal/quota"
 	"github.com/mlprov/mlprov/internal/render"
@@ -179,18 +177,6 @@ func problemLine(p config.Problem) string {
 	return b.String()
 }
 
-// configFilesUnder lists the YAML files under dir, sorted.
-func configFilesUnder(dir string) ([]string, error) {
-	var files []string
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if !d.IsDir() && (strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) {
-			files = append(files, path)
-		}
-		return nil
-	})
-	sort.Strings(files)
-	return files, err
-}
+// configFilesUnder lists the config files under dir, sorted (the same
+// pattern as every --all).
+func configFilesUnder(dir string) ([]string, error) { return fleet.ConfigFiles(dir) }
