@@ -130,16 +130,20 @@ func quotaProblems(cfg *config.Config) []config.Problem {
 			return append(out, config.Problem{Message: fmt.Sprintf("cannot render the product to check AWS policy size quotas: %v", err)})
 		}
 		for _, u := range quota.Check(doc.Resources) {
-			msg := u.String() + where
 			if seen[u.What+u.Name] {
 				continue
 			}
 			seen[u.What+u.Name] = true
-			out = append(out, config.Problem{Path: "ml_product", Message: msg,
-				Fix: "shorten client.company_prefix, ml_product.use_case or ml_product.workload (policies carry the product's resource names)"})
+			out = append(out, quotaProblem(u, where))
 		}
 	}
 	return out
+}
+
+// quotaProblem reports one document over its quota, with its size and limit.
+func quotaProblem(u quota.Usage, where string) config.Problem {
+	return config.Problem{Path: "ml_product", Message: u.String() + where,
+		Fix: "shorten client.company_prefix, ml_product.use_case or ml_product.workload (policies carry the product's resource names)"}
 }
 
 func printValidation(deps *Deps, r validationResult) {
