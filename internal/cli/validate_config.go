@@ -69,7 +69,11 @@ func runValidateConfig(deps *Deps, g *GlobalOptions, o *validateConfigOptions) e
 	results := make([]validationResult, 0, len(files))
 	invalid := 0
 	for _, f := range files {
-		r := validateFile(f)
+		r, names := validateFile(f)
+		if o.all == "" && names != nil {
+			// One product: its audit log is named after it, as the old tool's.
+			g.audit.names, g.audit.config = names, f
+		}
 		if !r.Valid {
 			invalid++
 		}
@@ -93,7 +97,8 @@ func runValidateConfig(deps *Deps, g *GlobalOptions, o *validateConfigOptions) e
 	return nil
 }
 
-func validateFile(path string) validationResult {
+// validateFile judges one file; names are nil unless it is valid.
+func validateFile(path string) (validationResult, *naming.Names) {
 	r := validationResult{File: path}
 	cfg, err := config.Load(path)
 	var ve *config.ValidationError
@@ -106,8 +111,9 @@ func validateFile(path string) validationResult {
 		n := naming.For(cfg)
 		r.Valid, r.MLName, r.Tier, r.Scenario = true, n.MLName, string(cfg.MLProduct.Tier), n.Scenario
 		r.ShortenedNames = n.Shortened
+		return r, &n
 	}
-	return r
+	return r, nil
 }
 
 func printValidation(deps *Deps, r validationResult) {
