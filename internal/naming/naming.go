@@ -1,6 +1,8 @@
 // Package naming builds every physical name, SSM path, scenario, stack name
 // and file name of PRODUCT.md §2 in one place, and checks each against its
-// AWS limit. Names are never truncated: a name that does not fit is reported.
+// limit. Contract names are exact, and one that does not fit is reported;
+// every other name takes the documented shortened form (Shorten) when its
+// full form does not fit, and is listed in Names.Shortened.
 package naming
 
 import (

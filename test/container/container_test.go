@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -150,7 +151,7 @@ func TestImageHasTheOldInterface(t *testing.T) {
 			t.Errorf("no %s", want)
 		}
 	}
-	if after := snapshot(t, configs); !maps(before, after) {
+	if after := snapshot(t, configs); !maps.Equal(before, after) {
 		t.Errorf("the read-only configs mount changed: before %v, after %v", before, after)
 	}
 	var st syscall.Statfs_t
@@ -265,16 +266,4 @@ func snapshot(t *testing.T, dir string) map[string]string {
 		return nil
 	})
 	return out
-}
-
-func maps(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
