@@ -307,6 +307,16 @@ func FromOldScenario(name string) string {
 	return name
 }
 
+// OldScenario is the old tool's spelling of this product's scenario (the
+// inverse of FromOldScenario): "codecommit-sgprov-ssm" is "codecommit-ssm".
+func (n Names) OldScenario() string { return strings.Replace(n.Scenario, "-sgprov-", "-", 1) }
+
+// OldPolicyFile is the policy file the old tool wrote for this product:
+// ml/policies/{ml_name}-{old scenario}-iam-policy.json.
+func (n Names) OldPolicyFile() string {
+	return PoliciesDir + "/" + n.MLName + "-" + n.OldScenario() + "-iam-policy.json"
+}
+
 // SSMPath is the full parameter name of one output key.
 func (n Names) SSMPath(key string) string { return SSMRoot + n.MLName + "/" + key }
 
