@@ -47,8 +47,8 @@ func TestCreatePolicyWritesScopedPolicy(t *testing.T) {
 		t.Errorf("artifact bucket actions = %v, want s3:CreateBucket and s3:PutBucketVersioning", bucketActions)
 	}
 	for _, s := range d.Statement {
-		if s.Sid == "DenyDestructiveWithoutMFA" {
-			t.Errorf("a dev product got the production MFA deny")
+		if s.Effect == "Deny" {
+			t.Errorf("a dev product got a deny (%s): dev may deploy and delete everything", s.Sid)
 		}
 	}
 }

@@ -12,10 +12,11 @@ import (
 	"time"
 
 	"github.com/mlprov/mlprov/internal/cli"
+	"github.com/mlprov/mlprov/internal/testenv"
 )
 
 const (
-	chromiumPath = "/usr/bin/chromium"
+	chromiumPath = testenv.ChromiumPath
 	// The shipped enterprise example the review report is rendered from.
 	enterpriseConfig = "../../configs/globalbank-prod-c001-us-west-2-churn-ml-codecommit-standalone-ssm.yaml"
 	// {ml_name}-{scenario}-create-review-report-{timestamp}.html, the old tool's name.
@@ -44,9 +45,7 @@ var consoleLine = regexp.MustCompile(`(?m)^.*(:CONSOLE[:(]|Uncaught).*$`)
 
 func requireChromium(t *testing.T) {
 	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Skipf("%s not found: run `make tools` (as root it runs apt-get install -y chromium) to enable the browser test", chromiumPath)
-	}
+	testenv.Chromium(t)
 }
 
 // openInChromium loads a file headless, dumps its DOM, optionally saves a
