@@ -70,7 +70,11 @@ func runValidateConfig(deps *Deps, g *GlobalOptions, o *validateConfigOptions) e
 	results := make([]validationResult, 0, len(files))
 	invalid := 0
 	for _, f := range files {
-		r := validateFile(f)
+		r, names := validateFile(f)
+		if o.all == "" && names != nil {
+			// One product: its audit log is named after it, as the old tool's.
+			g.audit.names, g.audit.config = names, f
+		}
 		if !r.Valid {
 			invalid++
 		}
@@ -94,7 +98,8 @@ func runValidateConfig(deps *Deps, g *GlobalOptions, o *validateConfigOptions) e
 	return nil
 }
 
-func validateFile(path string) validationResult {
+// validateFile judges one file; names are nil unless it is valid.
+func validateFile(path string) (validationResult, *naming.Names) {
 	r := validationResult{File: path}
 	cfg, err := config.Load(path)
 	var ve *config.ValidationError
@@ -109,8 +114,9 @@ func validateFile(path string) validationResult {
 		r.ShortenedNames = n.Shortened
 		r.Problems = quotaProblems(cfg)
 		r.Valid = len(r.Problems) == 0
+		return r, &n
 	}
-	return r
+	return r, nil
 }
 
 // quotaProblems renders the product offline (and a test deployment, whose
