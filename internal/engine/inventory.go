@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+
+	"github.com/mlprov/mlprov/internal/naming"
 )
 
 // StackSummary is one stack in the backend.
@@ -18,6 +20,8 @@ type StackSummary struct {
 	UpdateInProgress bool              `json:"updateInProgress"`
 	ResourceCount    int               `json:"resourceCount"`
 	Tags             map[string]string `json:"tags,omitempty"`
+	// TestID is set for a test deployment's stack (test-deploy).
+	TestID string `json:"testId,omitempty"`
 }
 
 // List returns every mlprov stack in the backend, by name.
@@ -34,6 +38,7 @@ func (e *Engine) List(ctx context.Context) ([]StackSummary, error) {
 	out := make([]StackSummary, 0, len(stacks))
 	for _, s := range stacks {
 		sum := StackSummary{Name: s.Name, UpdateInProgress: s.UpdateInProgress}
+		_, sum.TestID, _ = naming.ParseTestStack(s.Name)
 		if s.ResourceCount != nil {
 			sum.ResourceCount = *s.ResourceCount
 		}
@@ -137,45 +142,4 @@ func redactSecrets(v any) any {
 		return out
 	}
 	return v
-}
-
-// Unprotect lifts the deletion protection of every resource in the stack's
-// state and returns how many were protected. It edits state only (export →
-// clear protect → import): no infrastructure changes and no program runs, so
-// the policy pack's "prod resources are protected" rules are not in the way of
-// a delete the user explicitly forced.
-func (e *Engine) Unprotect(ctx context.Context, stackName string) (int, error) {
-	op, err := e.open(ctx, Target{StackName: stackName}, existingOnly)
-	if err != nil {
-		return 0, err
-	}
-	defer op.close()
-	exported, err := op.stack.Export(ctx)
-	if err != nil {
-		return 0, classify(ctx, fmt.Errorf("export %s: %w", stackName, err))
-	}
-	if exported.Version != 3 {
-		return 0, fmt.Errorf("state of %s has deployment version %d; mlprov edits version 3", stackName, exported.Version)
-	}
-	var state apitype.DeploymentV3
-	if err := json.Unmarshal(exported.Deployment, &state); err != nil {
-		return 0, fmt.Errorf("read the state of %s: %w", stackName, err)
-	}
-	lifted := 0
-	for i := range state.Resources {
-		if state.Resources[i].Protect {
-			state.Resources[i].Protect = false
-			lifted++
-		}
-	}
-	if lifted == 0 {
-		return 0, nil
-	}
-	if exported.Deployment, err = json.Marshal(state); err != nil {
-		return 0, err
-	}
-	if err := op.stack.Import(ctx, exported); err != nil {
-		return 0, classify(ctx, fmt.Errorf("import the unprotected state of %s: %w", stackName, err))
-	}
-	return lifted, nil
 }

@@ -102,6 +102,9 @@ func TestTierLifecycle(t *testing.T) {
 
 			checkConfigChangeUpdatesOnlyAffected(t, p, tc)
 			checkDriftReportedExactly(t, p, tc)
+			if p.cfg.IsProd() {
+				checkLockedProdDeleteChangesNothing(t, p)
+			}
 
 			p.expect(exitOK, p.command("delete-product", "--force")...)
 			if left := p.cloudResources(); len(left) != 0 {
