@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -53,16 +54,13 @@ func TestInterruptedReadOnlyActionsKeepAnotherOperationsLock(t *testing.T) {
 			locksBefore := p.locks()
 
 			b := p.start(p.command(action)...)
-			// Interrupt B while its CLI runs (a preview prints its steps;
-			// a refresh preview prints nothing, so give it time to start).
-			if action == "show-changes" {
-				if _, ok := b.waitForLine(isProgress, 3*time.Minute); !ok {
-					t.Fatalf("show-changes never showed progress: %s", b.wait())
-				}
-			} else {
-				time.Sleep(4 * time.Second)
+			// Interrupt B (mlprov and its CLI, as Ctrl-C in a terminal does)
+			// while its CLI runs the preview.
+			if !waitForChild(b, engineVerb[action], time.Minute) {
+				t.Fatalf("%s never ran `pulumi %s`: %s", action, engineVerb[action], b.wait())
 			}
-			if err := b.cmd.Process.Signal(os.Interrupt); err != nil {
+			time.Sleep(300 * time.Millisecond)
+			if err := b.signalGroup(syscall.SIGINT); err != nil {
 				t.Fatal(err)
 			}
 			if r := b.wait(); r.code != exitInterrupted {
@@ -80,6 +78,34 @@ func TestInterruptedReadOnlyActionsKeepAnotherOperationsLock(t *testing.T) {
 			}
 		})
 	}
+}
+
+// engineVerb is the CLI subcommand an action runs.
+var engineVerb = map[string]string{"show-changes": "preview", "check-drift": "refresh"}
+
+// waitForChild waits until a process of r's process group runs a command
+// line holding word (a Pulumi CLI subcommand).
+func waitForChild(r *running, word string, timeout time.Duration) bool {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+		for _, cmdline := range procs {
+			pid, err := strconv.Atoi(filepath.Base(filepath.Dir(cmdline)))
+			if err != nil {
+				continue
+			}
+			if pgid, err := syscall.Getpgid(pid); err != nil || pgid != r.cmd.Process.Pid {
+				continue
+			}
+			b, _ := os.ReadFile(cmdline)
+			args := strings.Split(string(b), "\x00")
+			if len(args) > 1 && strings.HasSuffix(args[0], "pulumi") && slices.Contains(args, word) {
+				return true
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return false
 }
 
 // holdLockAsAnother writes a lock on the stack as another process would (the
