@@ -82,7 +82,10 @@ func (o *operation) pidFile() string { return filepath.Join(o.dir, "cli-pids") }
 // left and how to remove it. The result is a sentence for the user ("" when
 // nothing is left).
 func (e *Engine) releaseOwnLock(op *operation) string {
-	stack := op.stack.Name()
+	return e.releaseOwnLockOf(op, op.stack.Name())
+}
+
+func (e *Engine) releaseOwnLockOf(op *operation, stack string) string {
 	if !strings.HasPrefix(e.backend, "file://") {
 		return fmt.Sprintf("if %s stays locked and no one else is running an operation on it, release it with: PULUMI_BACKEND_URL=%s pulumi cancel --stack %s --yes", stack, e.backend, stack)
 	}
