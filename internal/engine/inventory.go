@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"sort"
 	"time"
 
@@ -26,6 +27,11 @@ type StackSummary struct {
 
 // List returns every mlprov stack in the backend, by name.
 func (e *Engine) List(ctx context.Context) ([]StackSummary, error) {
+	if dir := fileBackendDir(e.backend); dir != "" {
+		if _, err := os.Stat(dir); os.IsNotExist(err) {
+			return []StackSummary{}, nil // no stack was ever created there
+		}
+	}
 	ws, done, err := e.workspaceOnly(ctx)
 	if err != nil {
 		return nil, err
