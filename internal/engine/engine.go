@@ -67,12 +67,13 @@ type Engine struct {
 	cli auto.PulumiCommand
 	// analyzer is the policy pack's analyzer executable, handed to the CLI
 	// as --policy-pack (so no language host is ever involved).
-	analyzer string
-	backend  string
-	secrets  string
-	env      map[string]string
-	progress io.Writer
-	terminal bool
+	analyzer    string
+	analyzerErr error
+	backend     string
+	secrets     string
+	env         map[string]string
+	progress    io.Writer
+	terminal    bool
 }
 
 // Target is the stack an operation acts on and the program that defines it.
@@ -106,10 +107,9 @@ func New(opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	analyzer, err := FindAnalyzer(getenv)
-	if err != nil {
-		return nil, err
-	}
+	// Only previews and updates need the analyzer; read-only queries work
+	// without it, so a missing one is reported when the pack is needed.
+	analyzer, analyzerErr := FindAnalyzer(getenv)
 	env := map[string]string{
 		"PULUMI_BACKEND_URL":       backend,
 		"PULUMI_SKIP_UPDATE_CHECK": "true",
@@ -129,7 +129,7 @@ func New(opts Options) (*Engine, error) {
 		}
 		env[EnvPulumiPassphrase] = pass
 	}
-	return &Engine{cli: cli, analyzer: analyzer, backend: backend, secrets: secrets, env: env, progress: opts.Progress, terminal: opts.Terminal}, nil
+	return &Engine{cli: cli, analyzer: analyzer, analyzerErr: analyzerErr, backend: backend, secrets: secrets, env: env, progress: opts.Progress, terminal: opts.Terminal}, nil
 }
 
 // Backend is the resolved backend URL.

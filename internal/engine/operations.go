@@ -19,6 +19,9 @@ import (
 // the preview runs on a scratch file backend of its own, removed after, so
 // it still lists everything a deploy would create.
 func (e *Engine) Preview(ctx context.Context, t Target) (*Result, error) {
+	if e.analyzerErr != nil {
+		return nil, e.analyzerErr
+	}
 	op, err := e.open(ctx, t, existingOnly)
 	notDeployed := IsNotFound(err)
 	if notDeployed {
@@ -65,6 +68,9 @@ func (e *Engine) scratch() (*Engine, func(), error) {
 
 // Up deploys the program with the policy pack, then records t.Tags on the stack.
 func (e *Engine) Up(ctx context.Context, t Target) (*Result, error) {
+	if e.analyzerErr != nil {
+		return nil, e.analyzerErr
+	}
 	op, err := e.open(ctx, t, createIfMissing)
 	if err != nil {
 		return nil, err
