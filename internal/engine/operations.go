@@ -88,7 +88,16 @@ func (e *Engine) Up(ctx context.Context, t Target) (*Result, error) {
 		return res, err
 	}
 	res.Outputs = plainOutputs(up.Outputs)
+	// One CLI call reads the tags; only a tag that differs costs another
+	// (a no-op deploy sets none).
+	recorded, err := op.stack.Workspace().ListTags(ctx, t.StackName)
+	if err != nil {
+		return res, classify(ctx, fmt.Errorf("read the tags of stack %s: %w", t.StackName, err))
+	}
 	for k, v := range t.Tags {
+		if recorded[k] == v {
+			continue
+		}
 		if err := op.stack.SetTag(ctx, k, v); err != nil {
 			return res, classify(ctx, fmt.Errorf("tag stack %s: %w", t.StackName, err))
 		}
