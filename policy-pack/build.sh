@@ -7,4 +7,4 @@ dir=${1:-bin}
 cd "$(dirname "$0")/.."
 mkdir -p "$dir"
 go build -o "$dir/pulumi-analyzer-policy-go" ./policy-pack
-echo "built $dir/pulumi-analyzer-policy-go; put $dir on PATH and pass --policy-pack $(pwd)/policy-pack"
+echo "built $dir/pulumi-analyzer-policy-go; pass --policy-pack $(cd "$dir" && pwd)/pulumi-analyzer-policy-go (or put $dir on PATH and pass --policy-pack $(pwd)/policy-pack)"

@@ -61,8 +61,9 @@ func ProgramWithOptions(cfg *config.Config, opts Options) pulumi.RunFunc {
 			arns:      naming.ARNsFor(cfg.Client.AccountID, cfg.Environment.Region),
 			retention: logRetentionDays(caps, cfg),
 			protect:   cfg.EnvProperties().DeletionProtection && !opts.Unprotect && opts.TestID == "",
-			// A production bucket is emptied only by delete-product --force.
-			emptyBucketOnDelete: !cfg.IsProd() || opts.TestID != "",
+			// A production bucket is emptied only by delete-product --force
+			// (whose locked update with Unprotect sets forceDestroy first).
+			emptyBucketOnDelete: !cfg.IsProd() || opts.TestID != "" || opts.Unprotect,
 			tags: tags.For(tags.Product{
 				MLName: names.MLName, Tier: string(cfg.MLProduct.Tier), Env: cfg.Environment.Env, TestID: opts.TestID,
 			}, cfg.Tags),

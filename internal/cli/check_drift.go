@@ -70,7 +70,11 @@ func runCheckDrift(deps *Deps, g *GlobalOptions, o *checkDriftOptions) error {
 
 // notDeployed is the error of an action that needs a deployed product.
 func notDeployed(p *product, eng *engine.Engine) error {
-	return fmt.Errorf("no deployed product %s in %s (run deploy-product --force first)", p.names.StackName, eng.Backend())
+	return notDeployedStack(p.names.StackName, eng)
+}
+
+func notDeployedStack(stack string, eng *engine.Engine) error {
+	return fmt.Errorf("no deployed product %s in %s (run deploy-product --force first)", stack, eng.Backend())
 }
 
 // sortSecurityFirst puts security-relevant resources (and, within each,

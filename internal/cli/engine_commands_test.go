@@ -13,7 +13,7 @@ import (
 // Without --force, the mutating actions refuse before the engine is built:
 // exit 7, a message naming --force, and no backend created.
 func TestMutatingActionsRefuseWithoutForceAndTouchNothing(t *testing.T) {
-	for _, action := range []string{"deploy-product", "delete-product"} {
+	for _, action := range []string{"deploy-product", "delete-product", "test-deploy"} {
 		dir := t.TempDir()
 		code, out, errs := run(t, action, "-c", starterExample, "--workdir", dir)
 		if code != ExitRefused {
@@ -34,7 +34,7 @@ func TestEngineCommandsBindTheirFlags(t *testing.T) {
 		"show-changes":   {"backend", "secrets-provider", "detailed-exitcode"},
 		"deploy-product": {"backend", "secrets-provider"},
 		"check-drift":    {"backend", "secrets-provider"},
-		"delete-product": {"backend", "secrets-provider"},
+		"delete-product": {"backend", "secrets-provider", "test-id"},
 		"test-deploy":    {"backend", "secrets-provider", "keep"},
 		"list-products":  {"backend", "secrets-provider"},
 		"show-product":   {"backend", "secrets-provider"},
@@ -62,6 +62,13 @@ func TestEngineCommandsBindTheirFlags(t *testing.T) {
 	}
 	if !g.Force || g.ConfigRef != "x.yaml" {
 		t.Errorf("global flags not bound: %+v", g)
+	}
+}
+
+func TestDeleteTestIDMustBeATestID(t *testing.T) {
+	code, _, errs := run(t, "delete-product", "-c", starterExample, "--workdir", t.TempDir(), "--test-id", "prod", "--force")
+	if code != ExitUsage || !strings.Contains(errs, "--test-id") {
+		t.Errorf("--test-id prod: want exit %d naming --test-id, got %d: %s", ExitUsage, code, errs)
 	}
 }
 

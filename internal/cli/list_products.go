@@ -70,7 +70,7 @@ func printDeployed(deps *Deps, deployed []engine.StackSummary) {
 		return
 	}
 	w := tabwriter.NewWriter(deps.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "  NAME\tTIER\tLAST UPDATE\tRESOURCES")
+	fmt.Fprintln(w, "  NAME\tTIER\tLAST UPDATE\tRESOURCES\tNOTE")
 	for _, s := range deployed {
 		last := "never"
 		if !s.LastUpdate.IsZero() {
@@ -83,7 +83,11 @@ func printDeployed(deps *Deps, deployed []engine.StackSummary) {
 		if tier == "" {
 			tier = "-"
 		}
-		fmt.Fprintf(w, "  %s\t%s\t%s\t%d\n", s.Name, tier, last, s.ResourceCount)
+		note := ""
+		if s.TestID != "" {
+			note = "test deployment: delete-product --test-id " + s.TestID + " --force removes it"
+		}
+		fmt.Fprintf(w, "  %s\t%s\t%s\t%d\t%s\n", s.Name, tier, last, s.ResourceCount, note)
 	}
 	w.Flush()
 }

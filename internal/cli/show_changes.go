@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 
 	"github.com/mlprov/mlprov/stacks"
@@ -18,7 +20,9 @@ func newShowChangesCommand(deps *Deps, g *GlobalOptions) *cobra.Command {
 		Use:   "show-changes",
 		Short: "Preview what deploy-product would change, with the policy pack in the engine",
 		Long: `Runs a preview of the product's program against the backend: every resource that would be
-created, updated, replaced or deleted, and the policy pack's findings. Changes nothing.
+created, updated, replaced or deleted, and the policy pack's findings. Changes nothing and
+creates nothing: a product that is not deployed yet is reported as such and previewed on a
+scratch backend (removed after), listing everything deploy-product would create.
 With --detailed-exitcode, exits 5 when there are changes.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -53,6 +57,9 @@ func runShowChanges(deps *Deps, g *GlobalOptions, o *showChangesOptions) error {
 			return err
 		}
 	} else {
+		if res.NotDeployed {
+			fmt.Fprintf(deps.Out, "%s is not deployed in %s; deploy-product --force would create:\n", res.Stack, eng.Backend())
+		}
 		printChanges(deps, res)
 	}
 	if o.detailedExitCode && res.ChangeCount() > 0 {

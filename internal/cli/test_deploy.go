@@ -41,7 +41,10 @@ func newTestDeployCommand(deps *Deps, g *GlobalOptions) *cobra.Command {
 		Short: "Deploy an isolated copy of the product, verify its outputs, destroy it (--keep leaves it)",
 		Long: `Deploys the product as an isolated test stack {ml_name}-test-{4 hex} whose physical names
 carry the same suffix, checks that every SSM output is published, then destroys it and removes
-the stack (also when the deploy or the check fails). The production stack is never touched.`,
+the stack (also when the deploy or the check fails). The production stack is never touched.
+It creates real resources, so it refuses without --force (and then creates nothing). A stack kept
+with --keep or left by an interrupt is shown by list-products and removed with
+delete-product --test-id ID --force.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runTestDeploy(deps, g, o)
@@ -63,6 +66,9 @@ func runTestDeploy(deps *Deps, g *GlobalOptions, o *testDeployOptions) error {
 	}
 	opts := stacks.Options{TestID: id}
 	names := naming.ForTest(p.cfg, id)
+	if err := g.requireForce("test-deploy", names.StackName); err != nil {
+		return err
+	}
 	doc, err := p.render(opts)
 	if err != nil {
 		return err
@@ -82,9 +88,9 @@ func runTestDeploy(deps *Deps, g *GlobalOptions, o *testDeployOptions) error {
 	}
 	switch {
 	case o.keep:
-		fmt.Fprintf(deps.Err, "mlprov: keeping %s (--keep); remove it with a destroy of that stack\n", names.StackName)
+		fmt.Fprintf(deps.Err, "mlprov: keeping %s (--keep); remove it with: %s\n", names.StackName, removeTestCommand(g, id))
 	case deps.Context.Err() != nil:
-		fmt.Fprintf(deps.Err, "mlprov: interrupted: test stack %s is left behind\n", names.StackName)
+		fmt.Fprintf(deps.Err, "mlprov: interrupted: test stack %s may be left behind; remove it with: %s\n", names.StackName, removeTestCommand(g, id))
 	default:
 		if _, err := eng.Destroy(deps.Context, target, true); err != nil && !engine.IsNotFound(err) {
 			testErr = errors.Join(testErr, fmt.Errorf("destroy test stack %s: %w", names.StackName, err))
@@ -96,6 +102,11 @@ func runTestDeploy(deps *Deps, g *GlobalOptions, o *testDeployOptions) error {
 		return errors.Join(testErr, err)
 	}
 	return testErr
+}
+
+// removeTestCommand is the command that removes test deployment id.
+func removeTestCommand(g *GlobalOptions, id string) string {
+	return fmt.Sprintf("mlprov delete-product --config %s --test-id %s --force", g.ConfigRef, id)
 }
 
 // newTestID is 4 random hex digits.

@@ -9,6 +9,8 @@
 package engine
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -65,12 +67,13 @@ type Engine struct {
 	cli auto.PulumiCommand
 	// analyzer is the policy pack's analyzer executable, handed to the CLI
 	// as --policy-pack (so no language host is ever involved).
-	analyzer string
-	backend  string
-	secrets  string
-	env      map[string]string
-	progress io.Writer
-	terminal bool
+	analyzer    string
+	analyzerErr error
+	backend     string
+	secrets     string
+	env         map[string]string
+	progress    io.Writer
+	terminal    bool
 }
 
 // Target is the stack an operation acts on and the program that defines it.
@@ -83,6 +86,10 @@ type Target struct {
 	Suppressions []config.Suppression
 	// Tags are stack tags recorded after a successful up (e.g. the tier).
 	Tags map[string]string
+	// Advisory are rules this operation runs as advisory: the documented
+	// exemption of the up that lifts prod deletion protection before a
+	// forced delete (rules.ProtectionRule). Empty for every other operation.
+	Advisory []string
 }
 
 // New finds the pinned CLI and the policy pack's analyzer and resolves the
@@ -100,10 +107,9 @@ func New(opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	analyzer, err := FindAnalyzer(getenv)
-	if err != nil {
-		return nil, err
-	}
+	// Only previews and updates need the analyzer; read-only queries work
+	// without it, so a missing one is reported when the pack is needed.
+	analyzer, analyzerErr := FindAnalyzer(getenv)
 	env := map[string]string{
 		"PULUMI_BACKEND_URL":       backend,
 		"PULUMI_SKIP_UPDATE_CHECK": "true",
@@ -117,26 +123,23 @@ func New(opts Options) (*Engine, error) {
 		secrets = "passphrase"
 	}
 	if secrets == "passphrase" {
-		pass, err := passphrase(getenv, backend)
+		pass, err := passphrase(getenv, backend, opts.Backend == "")
 		if err != nil {
 			return nil, err
 		}
 		env[EnvPulumiPassphrase] = pass
 	}
-	return &Engine{cli: cli, analyzer: analyzer, backend: backend, secrets: secrets, env: env, progress: opts.Progress, terminal: opts.Terminal}, nil
+	return &Engine{cli: cli, analyzer: analyzer, analyzerErr: analyzerErr, backend: backend, secrets: secrets, env: env, progress: opts.Progress, terminal: opts.Terminal}, nil
 }
 
 // Backend is the resolved backend URL.
 func (e *Engine) Backend() string { return e.backend }
 
-// backendURL resolves --backend; the default file backend's folder is created.
+// backendURL resolves --backend ("" is file://<workdir>/ml/state). Nothing
+// is created here: a file backend's folder is made by the first operation
+// that creates a stack (open), so read-only commands leave no trace.
 func backendURL(flag, workdir string) (string, error) {
 	if flag != "" {
-		if strings.HasPrefix(flag, "file://") {
-			if err := os.MkdirAll(strings.TrimPrefix(flag, "file://"), 0o755); err != nil {
-				return "", fmt.Errorf("backend %s: %w", flag, err)
-			}
-		}
 		return flag, nil
 	}
 	if workdir == "" {
@@ -146,10 +149,15 @@ func backendURL(flag, workdir string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("create the local state backend: %w", err)
-	}
 	return "file://" + dir, nil
+}
+
+// fileBackendDir is the folder of a file:// backend ("" for others).
+func fileBackendDir(backend string) string {
+	if dir, ok := strings.CutPrefix(backend, "file://"); ok {
+		return dir
+	}
+	return ""
 }
 
 func isPulumiCloud(backend string) bool {
@@ -157,17 +165,19 @@ func isPulumiCloud(backend string) bool {
 }
 
 // passphrase: MLPROV_PASSPHRASE, PULUMI_CONFIG_PASSPHRASE, else the fixed
-// local value — only for a file backend, whose state never leaves the disk.
-func passphrase(getenv func(string) string, backend string) (string, error) {
+// local value — only for the default backend ml/state under --workdir, which
+// is one user's own. Any backend named with --backend may be shared (a file
+// share, a bucket), so it needs a passphrase or another secrets provider.
+func passphrase(getenv func(string) string, backend string, defaultBackend bool) (string, error) {
 	for _, name := range []string{EnvPassphrase, EnvPulumiPassphrase} {
 		if v := getenv(name); v != "" {
 			return v, nil
 		}
 	}
-	if strings.HasPrefix(backend, "file://") {
+	if defaultBackend {
 		return DefaultLocalPassphrase, nil
 	}
-	return "", fmt.Errorf("backend %s uses the passphrase secrets provider: set %s (or choose --secrets-provider awskms://…)", backend, EnvPassphrase)
+	return "", fmt.Errorf("backend %s has no secrets provider: set %s (the passphrase that encrypts its secrets) or choose --secrets-provider awskms://…; only the default local backend %s uses a built-in passphrase", backend, EnvPassphrase, naming.StateDir)
 }
 
 // FindCLI returns the path of the pinned Pulumi CLI, found the way every
@@ -226,23 +236,38 @@ func findCLI(getenv func(string) string) (auto.PulumiCommand, string, error) {
 	return nil, "", errors.New(msg)
 }
 
-// commandAt wraps the CLI binary at path. The Automation API wants an
-// installation root holding bin/pulumi; a binary in another folder gets a
-// root made of one symlink.
+// commandAt wraps the CLI binary at path for the Automation API, which wants
+// an installation root holding bin/pulumi. The root's bin/pulumi is the
+// pid-recording wrapper (cliWrapper) of path; one root per CLI path, shared
+// by every mlprov run, so nothing accumulates in the temp folder.
 func commandAt(path string) (auto.PulumiCommand, error) {
-	abs, err := filepath.Abs(path)
+	real, err := filepath.Abs(path)
 	if err != nil {
 		return nil, err
 	}
-	root := filepath.Dir(filepath.Dir(abs))
-	if filepath.Base(filepath.Dir(abs)) != "bin" {
-		if root, err = os.MkdirTemp("", "mlprov-pulumi-root-"); err != nil {
+	if resolved, err := filepath.EvalSymlinks(real); err == nil {
+		real = resolved
+	}
+	sum := sha256.Sum256([]byte(real))
+	root := filepath.Join(os.TempDir(), "mlprov-pulumi-"+hex.EncodeToString(sum[:8]))
+	wrapper := filepath.Join(root, "bin", "pulumi")
+	script := cliWrapper(real)
+	if b, err := os.ReadFile(wrapper); err != nil || string(b) != script {
+		if err := os.MkdirAll(filepath.Dir(wrapper), 0o755); err != nil {
 			return nil, err
 		}
-		if err := os.Mkdir(filepath.Join(root, "bin"), 0o755); err != nil {
+		// Written aside and renamed, so a concurrent run never sees half a script.
+		tmp, err := os.CreateTemp(filepath.Dir(wrapper), ".pulumi-*")
+		if err != nil {
 			return nil, err
 		}
-		if err := os.Symlink(abs, filepath.Join(root, "bin", "pulumi")); err != nil {
+		_, werr := tmp.WriteString(script)
+		cerr := tmp.Close()
+		if err := errors.Join(werr, cerr, os.Chmod(tmp.Name(), 0o755)); err != nil {
+			os.Remove(tmp.Name())
+			return nil, err
+		}
+		if err := os.Rename(tmp.Name(), wrapper); err != nil {
 			return nil, err
 		}
 	}

@@ -114,6 +114,9 @@ func TestLifecycleOnTheFileBackend(t *testing.T) {
 	if len(pre.Changes) != 1 || pre.Changes[0].Op != "create" || pre.Changes[0].Name != "value" || pre.Changes[0].Type != paramType {
 		t.Errorf("preview changes = %+v, want one create of value", pre.Changes)
 	}
+	if !pre.NotDeployed {
+		t.Error("a preview of a stack that does not exist must say it is not deployed")
+	}
 	if list, err := e.List(ctx); err != nil || len(list) != 0 {
 		t.Errorf("after a preview of a new product the backend holds %+v (%v), want nothing", list, err)
 	}

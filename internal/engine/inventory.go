@@ -4,10 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"sort"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+
+	"github.com/mlprov/mlprov/internal/naming"
 )
 
 // StackSummary is one stack in the backend.
@@ -18,10 +21,17 @@ type StackSummary struct {
 	UpdateInProgress bool              `json:"updateInProgress"`
 	ResourceCount    int               `json:"resourceCount"`
 	Tags             map[string]string `json:"tags,omitempty"`
+	// TestID is set for a test deployment's stack (test-deploy).
+	TestID string `json:"testId,omitempty"`
 }
 
 // List returns every mlprov stack in the backend, by name.
 func (e *Engine) List(ctx context.Context) ([]StackSummary, error) {
+	if dir := fileBackendDir(e.backend); dir != "" {
+		if _, err := os.Stat(dir); os.IsNotExist(err) {
+			return []StackSummary{}, nil // no stack was ever created there
+		}
+	}
 	ws, done, err := e.workspaceOnly(ctx)
 	if err != nil {
 		return nil, err
@@ -34,6 +44,7 @@ func (e *Engine) List(ctx context.Context) ([]StackSummary, error) {
 	out := make([]StackSummary, 0, len(stacks))
 	for _, s := range stacks {
 		sum := StackSummary{Name: s.Name, UpdateInProgress: s.UpdateInProgress}
+		_, sum.TestID, _ = naming.ParseTestStack(s.Name)
 		if s.ResourceCount != nil {
 			sum.ResourceCount = *s.ResourceCount
 		}
@@ -137,65 +148,4 @@ func redactSecrets(v any) any {
 		return out
 	}
 	return v
-}
-
-// Unprotect lifts the deletion protection of every resource in the stack's
-// state, lets the provider empty what it must empty before deleting it
-// (forceDestroy: an S3 bucket with object versions cannot be deleted), and
-// returns how many were protected. It edits state only (export →
-// clear protect → import): no infrastructure changes and no program runs, so
-// the policy pack's "prod resources are protected" rules are not in the way of
-// a delete the user explicitly forced.
-func (e *Engine) Unprotect(ctx context.Context, stackName string) (int, error) {
-	op, err := e.open(ctx, Target{StackName: stackName}, existingOnly)
-	if err != nil {
-		return 0, err
-	}
-	defer op.close()
-	exported, err := op.stack.Export(ctx)
-	if err != nil {
-		return 0, classify(ctx, fmt.Errorf("export %s: %w", stackName, err))
-	}
-	if exported.Version != 3 {
-		return 0, fmt.Errorf("state of %s has deployment version %d; mlprov edits version 3", stackName, exported.Version)
-	}
-	var state apitype.DeploymentV3
-	if err := json.Unmarshal(exported.Deployment, &state); err != nil {
-		return 0, fmt.Errorf("read the state of %s: %w", stackName, err)
-	}
-	lifted, released := 0, 0
-	for i := range state.Resources {
-		if state.Resources[i].Protect {
-			state.Resources[i].Protect = false
-			lifted++
-		}
-		if releaseContents(state.Resources[i].Inputs, state.Resources[i].Outputs) {
-			released++
-		}
-	}
-	if lifted == 0 && released == 0 {
-		return 0, nil
-	}
-	if exported.Deployment, err = json.Marshal(state); err != nil {
-		return 0, err
-	}
-	if err := op.stack.Import(ctx, exported); err != nil {
-		return 0, classify(ctx, fmt.Errorf("import the unprotected state of %s: %w", stackName, err))
-	}
-	return lifted, nil
-}
-
-// releaseContents sets a false forceDestroy to true in a resource's state;
-// the provider's delete reads it from there (terraform-provider-aws
-// internal/service/s3/bucket.go, resourceBucketDelete: empties the bucket on
-// BucketNotEmpty when force_destroy is set).
-func releaseContents(props ...map[string]any) bool {
-	changed := false
-	for _, p := range props {
-		if v, ok := p["forceDestroy"].(bool); ok && !v {
-			p["forceDestroy"] = true
-			changed = true
-		}
-	}
-	return changed
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"os"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
@@ -12,20 +14,28 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 )
 
-// cancelTimeout bounds the clean-up after an interrupt.
-const cancelTimeout = 30 * time.Second
-
-// Preview runs a preview with the policy pack. A stack created only for the
-// preview is removed again, so previewing never leaves a product behind.
+// Preview runs a preview with the policy pack. Previewing never creates
+// anything on the backend: for a product not deployed yet (Result.NotDeployed)
+// the preview runs on a scratch file backend of its own, removed after, so
+// it still lists everything a deploy would create.
 func (e *Engine) Preview(ctx context.Context, t Target) (*Result, error) {
-	op, err := e.open(ctx, t, createIfMissing)
+	if e.analyzerErr != nil {
+		return nil, e.analyzerErr
+	}
+	op, err := e.open(ctx, t, existingOnly)
+	notDeployed := IsNotFound(err)
+	if notDeployed {
+		scratch, remove, serr := e.scratch()
+		if serr != nil {
+			return nil, serr
+		}
+		defer remove()
+		op, err = scratch.open(ctx, t, createIfMissing)
+	}
 	if err != nil {
 		return nil, err
 	}
 	defer op.close()
-	if op.created {
-		defer e.removeStack(op)
-	}
 	c := newCollector(newProgress(e.progress, e.terminal, "preview", true))
 	c.run()
 	start := time.Now()
@@ -33,11 +43,34 @@ func (e *Engine) Preview(ctx context.Context, t Target) (*Result, error) {
 		optpreview.PolicyPacks(e.analyzer), optpreview.PolicyPackConfigs(op.packConfig),
 		optpreview.EventStreams(c.ch))
 	c.wait(err)
-	return e.finish(ctx, op, c, OpPreview, start, err)
+	res, err := e.finish(ctx, op, c, OpPreview, start, err)
+	if res != nil {
+		res.NotDeployed = notDeployed
+	}
+	return res, err
+}
+
+// scratch is a copy of the engine on a new, empty file backend (with the
+// fixed local passphrase: it holds nothing worth protecting and is removed
+// by the returned function).
+func (e *Engine) scratch() (*Engine, func(), error) {
+	dir, err := os.MkdirTemp("", "mlprov-preview-backend-")
+	if err != nil {
+		return nil, nil, err
+	}
+	s := *e
+	s.backend, s.secrets = "file://"+dir, "passphrase"
+	s.env = maps.Clone(e.env)
+	s.env["PULUMI_BACKEND_URL"] = s.backend
+	s.env[EnvPulumiPassphrase] = DefaultLocalPassphrase
+	return &s, func() { os.RemoveAll(dir) }, nil
 }
 
 // Up deploys the program with the policy pack, then records t.Tags on the stack.
 func (e *Engine) Up(ctx context.Context, t Target) (*Result, error) {
+	if e.analyzerErr != nil {
+		return nil, e.analyzerErr
+	}
 	op, err := e.open(ctx, t, createIfMissing)
 	if err != nil {
 		return nil, err
@@ -55,7 +88,16 @@ func (e *Engine) Up(ctx context.Context, t Target) (*Result, error) {
 		return res, err
 	}
 	res.Outputs = plainOutputs(up.Outputs)
+	// One CLI call reads the tags; only a tag that differs costs another
+	// (a no-op deploy sets none).
+	recorded, err := op.stack.Workspace().ListTags(ctx, t.StackName)
+	if err != nil {
+		return res, classify(ctx, fmt.Errorf("read the tags of stack %s: %w", t.StackName, err))
+	}
 	for k, v := range t.Tags {
+		if recorded[k] == v {
+			continue
+		}
 		if err := op.stack.SetTag(ctx, k, v); err != nil {
 			return res, classify(ctx, fmt.Errorf("tag stack %s: %w", t.StackName, err))
 		}
@@ -96,7 +138,7 @@ func (e *Engine) finish(ctx context.Context, op *operation, c *collector, kind s
 		return res, nil
 	}
 	if ctx.Err() != nil {
-		return res, e.afterInterrupt(op, ctx.Err())
+		return res, e.afterInterrupt(op, kind, ctx.Err())
 	}
 	if v := c.mandatory(); len(v) > 0 {
 		return res, &PolicyError{Violations: v}
@@ -111,24 +153,19 @@ func (e *Engine) finish(ctx context.Context, op *operation, c *collector, kind s
 }
 
 // afterInterrupt runs once the CLI has exited after SIGINT (the Automation
-// API interrupts it when ctx is cancelled, and the engine stops after the
-// in-flight steps). It makes sure no lock of the cancelled update is left
-// behind, so the next run is not blocked.
-func (e *Engine) afterInterrupt(op *operation, cause error) error {
-	ctx, cancel := context.WithTimeout(context.Background(), cancelTimeout)
-	defer cancel()
-	if err := op.stack.Cancel(ctx); err != nil {
-		return fmt.Errorf("%w (%w); releasing the stack lock failed: %s", ErrInterrupted, cause, firstLine(stderrOf(err)))
+// API interrupts it when ctx is cancelled; the engine stops after the
+// in-flight steps and releases its own lock). A preview or refresh preview
+// takes no lock on self-managed backends, so nothing is released after one;
+// after an up or destroy only a lock this run provably left is removed
+// (releaseOwnLock).
+func (e *Engine) afterInterrupt(op *operation, kind string, cause error) error {
+	if kind != OpUp && kind != OpDestroy {
+		return fmt.Errorf("%w (%w)", ErrInterrupted, cause)
 	}
-	return fmt.Errorf("%w (%w)", ErrInterrupted, cause)
-}
-
-// removeStack removes a stack this operation created (best effort: the
-// operation's own error matters more).
-func (e *Engine) removeStack(op *operation) {
-	ctx, cancel := context.WithTimeout(context.Background(), cancelTimeout)
-	defer cancel()
-	_ = op.stack.Workspace().RemoveStack(ctx, op.stack.Name())
+	if left := e.releaseOwnLock(op); left != "" {
+		return fmt.Errorf("%w (%w); %s", ErrInterrupted, cause, left)
+	}
+	return fmt.Errorf("%w (%w); no lock of %s is left", ErrInterrupted, cause, op.stack.Name())
 }
 
 // plainOutputs drops the Automation API's secret wrapper.

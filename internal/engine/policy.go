@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mlprov/mlprov/internal/config"
 	"github.com/mlprov/mlprov/policy-pack/rules"
 )
 
@@ -64,13 +63,18 @@ func analyzerIdentity(path string) (string, error) {
 }
 
 // writePolicyConfig writes the pack's config for this operation: the config's
-// waivers, which the pack's Configure reads from the waiver policy.
-func (o *operation) writePolicyConfig(suppressions []config.Suppression) error {
-	waivers := make([]rules.Waiver, 0, len(suppressions))
-	for _, s := range suppressions {
+// waivers, which the pack's Configure reads from the waiver policy, and the
+// target's advisory exemptions.
+func (o *operation) writePolicyConfig(t Target) error {
+	waivers := make([]rules.Waiver, 0, len(t.Suppressions))
+	for _, s := range t.Suppressions {
 		waivers = append(waivers, rules.Waiver{Rule: s.Rule, Resource: s.Resource, Reason: s.Reason, Owner: s.Owner, Expires: s.Expires})
 	}
-	b, err := json.Marshal(map[string]rules.PackConfig{rules.WaiverConfigPolicy: {Waivers: waivers}})
+	cfg := map[string]any{rules.WaiverConfigPolicy: rules.PackConfig{Waivers: waivers}}
+	for _, rule := range t.Advisory {
+		cfg[rule] = string(rules.Advisory)
+	}
+	b, err := json.Marshal(cfg)
 	if err != nil {
 		return err
 	}

@@ -52,6 +52,9 @@ type Result struct {
 	Summary map[string]int `json:"summary"`
 	// Outputs are the stack outputs after an up.
 	Outputs map[string]any `json:"outputs,omitempty"`
+	// NotDeployed: a preview of a product with no stack in the backend (every
+	// change is a create; nothing was created to preview it).
+	NotDeployed bool `json:"notDeployed,omitempty"`
 	// Advisory policy findings (mandatory ones fail the operation).
 	Policy   []PolicyViolation `json:"policy,omitempty"`
 	Duration time.Duration     `json:"durationNs"`

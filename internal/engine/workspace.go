@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
@@ -18,8 +19,6 @@ import (
 type operation struct {
 	dir   string
 	stack auto.Stack
-	// created is true when this operation created the stack.
-	created bool
 	// packConfig is the policy pack's config file.
 	packConfig string
 }
@@ -36,12 +35,22 @@ const (
 
 // open prepares a workspace for t and selects (or creates) its stack.
 func (e *Engine) open(ctx context.Context, t Target, mode stackMode) (*operation, error) {
+	if dir := fileBackendDir(e.backend); dir != "" {
+		if _, err := os.Stat(dir); err != nil {
+			if mode == existingOnly {
+				return nil, fmt.Errorf("stack %s: %w", t.StackName, ErrStackNotFound)
+			}
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return nil, fmt.Errorf("create the file backend %s: %w", dir, err)
+			}
+		}
+	}
 	dir, err := os.MkdirTemp("", "mlprov-op-")
 	if err != nil {
 		return nil, err
 	}
 	op := &operation{dir: dir}
-	if err := op.writePolicyConfig(t.Suppressions); err != nil {
+	if err := op.writePolicyConfig(t); err != nil {
 		op.close()
 		return nil, err
 	}
@@ -49,7 +58,7 @@ func (e *Engine) open(ctx context.Context, t Target, mode stackMode) (*operation
 	if program == nil {
 		program = func(*pulumi.Context) error { return nil }
 	}
-	opts := e.workspaceOptions(dir)
+	opts := e.workspaceOptions(dir, op.pidFile())
 	if e.secrets != "" {
 		opts = append(opts, auto.SecretsProvider(e.secrets))
 	}
@@ -60,7 +69,6 @@ func (e *Engine) open(ctx context.Context, t Target, mode stackMode) (*operation
 			return nil, fmt.Errorf("stack %s: %w", t.StackName, ErrStackNotFound)
 		}
 		stack, err = auto.NewStackInlineSource(ctx, t.StackName, naming.Project, program, opts...)
-		op.created = err == nil
 	}
 	if err != nil {
 		op.close()
@@ -76,7 +84,7 @@ func (e *Engine) workspaceOnly(ctx context.Context) (auto.Workspace, func(), err
 	if err != nil {
 		return nil, nil, err
 	}
-	ws, err := auto.NewLocalWorkspace(ctx, e.workspaceOptions(dir)...)
+	ws, err := auto.NewLocalWorkspace(ctx, e.workspaceOptions(dir, "")...)
 	if err != nil {
 		os.RemoveAll(dir)
 		return nil, nil, classify(ctx, err)
@@ -85,12 +93,17 @@ func (e *Engine) workspaceOnly(ctx context.Context) (auto.Workspace, func(), err
 }
 
 // workspaceOptions: the pinned CLI, the operation's own directory, the
-// engine's environment and the project on the chosen backend.
-func (e *Engine) workspaceOptions(dir string) []auto.LocalWorkspaceOption {
+// engine's environment (with the file the CLI wrapper records its pids in)
+// and the project on the chosen backend.
+func (e *Engine) workspaceOptions(dir, pidFile string) []auto.LocalWorkspaceOption {
+	env := maps.Clone(e.env)
+	if pidFile != "" {
+		env[envCLIPids] = pidFile
+	}
 	return []auto.LocalWorkspaceOption{
 		auto.Pulumi(e.cli),
 		auto.WorkDir(dir),
-		auto.EnvVars(e.env),
+		auto.EnvVars(env),
 		auto.Project(workspace.Project{
 			Name:    naming.Project,
 			Runtime: workspace.NewProjectRuntimeInfo("go", nil),

@@ -49,6 +49,12 @@ const (
 	Remediate Enforcement = "remediate"
 )
 
+// ProtectionRule demands deletion protection for prod resources. A forced
+// delete-product lifts the protection with an up of the program with
+// protection off, in which this rule is advisory — its documented exemption —
+// and then destroys.
+const ProtectionRule = "MLP-SM-001"
+
 // AllPolicies is the config key Pulumi applies to every policy of a pack.
 const AllPolicies = "all"
 

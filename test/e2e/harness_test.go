@@ -144,7 +144,7 @@ func languageHostStarted() string {
 // product is one test's product: its own work directory (with the file
 // backend at ml/state), config copy, fake cloud and Pulumi home.
 type product struct {
-	t       *testing.T
+	t       testing.TB
 	workdir string
 	config  string // the config copy in workdir
 	cloud   string // the fake cloud's state directory
@@ -158,7 +158,7 @@ type product struct {
 
 // newProduct skips when the suite cannot run, else sets up configPath
 // (relative to the repository root) with its network seeded.
-func newProduct(t *testing.T, configPath string) *product {
+func newProduct(t testing.TB, configPath string) *product {
 	t.Helper()
 	if suite.short {
 		t.Skip("end-to-end through the real Pulumi engine; skipped with -short")
@@ -355,7 +355,7 @@ type changes struct {
 }
 
 // decode parses a run's JSON stdout into v.
-func decode(t *testing.T, r run, v any) {
+func decode(t testing.TB, r run, v any) {
 	t.Helper()
 	if err := json.Unmarshal([]byte(r.stdout), v); err != nil {
 		t.Fatalf("stdout is not the JSON expected (%v): %s", err, r)

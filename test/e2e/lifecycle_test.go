@@ -102,6 +102,9 @@ func TestTierLifecycle(t *testing.T) {
 
 			checkConfigChangeUpdatesOnlyAffected(t, p, tc)
 			checkDriftReportedExactly(t, p, tc)
+			if p.cfg.IsProd() {
+				checkLockedProdDeleteChangesNothing(t, p)
+			}
 
 			// The pipelines have run: the versioned artifact bucket holds
 			// object versions, which S3 refuses to delete a bucket over.

@@ -45,7 +45,7 @@ func TestTestDeployLeavesNothingAndKeepsProduction(t *testing.T) {
 	p := deployed(t)
 	before := p.snapshot()
 	callsBefore := len(callsSince(t, p, 0))
-	r := p.expect(exitOK, p.command("test-deploy")...)
+	r := p.expect(exitOK, p.command("test-deploy", "--force")...)
 	if !strings.Contains(r.stdout+r.stderr, p.names.StackName+"-test-") {
 		t.Errorf("test-deploy does not name its %s-test-{hex} stack:\n%s", p.names.StackName, r)
 	}
@@ -83,12 +83,13 @@ func callsSince(t *testing.T, p *product, n int) []control.Call {
 	return calls[n:]
 }
 
-// TestMutatingActionsRefuseWithoutForce: deploy-product and delete-product
-// without --force exit 7 and touch neither the backend nor the cloud.
+// TestMutatingActionsRefuseWithoutForce: deploy-product, delete-product and
+// test-deploy without --force exit 7 and touch neither the backend nor the
+// cloud.
 func TestMutatingActionsRefuseWithoutForce(t *testing.T) {
 	t.Parallel()
 	p := newProduct(t, starterConfig)
-	for _, action := range []string{"deploy-product", "delete-product"} {
+	for _, action := range []string{"deploy-product", "delete-product", "test-deploy"} {
 		r := p.expect(exitRefused, p.command(action)...)
 		if !strings.Contains(r.stderr, "--force") {
 			t.Errorf("%s refusal does not mention --force: %s", action, r)

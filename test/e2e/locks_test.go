@@ -1,0 +1,188 @@
+package e2e_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/mlprov/mlprov/internal/naming"
+)
+
+// heldDeploy starts a deploy-product that changes the product and stops it
+// (SIGSTOP to its process group) once it holds the stack lock mid-update.
+// resume lets it continue; the deploy's run is returned by wait.
+func heldDeploy(t *testing.T, p *product) (held *running, resume func()) {
+	t.Helper()
+	p.editConfig(`cost_center: "1200"`, `cost_center: "1299"`)
+	held = p.start(p.command("deploy-product", "--force")...)
+	if _, ok := held.waitForLine(isProgress, 3*time.Minute); !ok {
+		t.Fatalf("the deploy never showed progress: %s", held.wait())
+	}
+	if err := held.signalGroup(syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	resumed := false
+	resume = func() {
+		if !resumed {
+			resumed = true
+			_ = held.signalGroup(syscall.SIGCONT)
+		}
+	}
+	t.Cleanup(resume)
+	if len(p.locks()) == 0 {
+		t.Fatal("the held deploy holds no lock")
+	}
+	return held, resume
+}
+
+// TestInterruptedReadOnlyActionsKeepAnotherOperationsLock: operation A holds
+// the stack lock (stopped with SIGSTOP); B, a show-changes or check-drift,
+// is interrupted. A's lock must still be there and A must complete: a
+// preview takes no lock, so B has nothing to release.
+func TestInterruptedReadOnlyActionsKeepAnotherOperationsLock(t *testing.T) {
+	for _, action := range []string{"show-changes", "check-drift"} {
+		t.Run(action, func(t *testing.T) {
+			t.Parallel()
+			p := deployed(t)
+			held, resume := heldDeploy(t, p)
+			locksBefore := p.locks()
+
+			b := p.start(p.command(action)...)
+			// Interrupt B (mlprov and its CLI, as Ctrl-C in a terminal does)
+			// while its CLI runs the preview.
+			if !waitForChild(b, engineVerb[action], time.Minute) {
+				t.Fatalf("%s never ran `pulumi %s`: %s", action, engineVerb[action], b.wait())
+			}
+			time.Sleep(300 * time.Millisecond)
+			if err := b.signalGroup(syscall.SIGINT); err != nil {
+				t.Fatal(err)
+			}
+			if r := b.wait(); r.code != exitInterrupted {
+				t.Errorf("interrupted %s: want exit %d, got %s", action, exitInterrupted, r)
+			}
+			if after := p.locks(); !slices.Equal(after, locksBefore) {
+				t.Errorf("the interrupted %s changed the locks of the running deploy: before %v, after %v", action, locksBefore, after)
+			}
+			resume()
+			if r := held.wait(); r.code != exitOK {
+				t.Errorf("the deploy that held the lock did not complete: %s", r)
+			}
+			if left := p.locks(); len(left) != 0 {
+				t.Errorf("locks left after both ended: %v", left)
+			}
+		})
+	}
+}
+
+// engineVerb is the CLI subcommand an action runs.
+var engineVerb = map[string]string{"show-changes": "preview", "check-drift": "refresh"}
+
+// waitForChild waits until a process of r's process group runs a command
+// line holding word (a Pulumi CLI subcommand).
+func waitForChild(r *running, word string, timeout time.Duration) bool {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+		for _, cmdline := range procs {
+			pid, err := strconv.Atoi(filepath.Base(filepath.Dir(cmdline)))
+			if err != nil {
+				continue
+			}
+			if pgid, err := syscall.Getpgid(pid); err != nil || pgid != r.cmd.Process.Pid {
+				continue
+			}
+			b, _ := os.ReadFile(cmdline)
+			args := strings.Split(string(b), "\x00")
+			if len(args) > 1 && strings.HasSuffix(args[0], "pulumi") && slices.Contains(args, word) {
+				return true
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return false
+}
+
+// holdLockAsAnother writes a lock on the stack as another process would (the
+// file backend's lock format: pkg/backend/diy/lock.go, lockContent) with the
+// pid of a live process that is not mlprov's, and returns its removal.
+func holdLockAsAnother(t *testing.T, p *product, stack string) func() {
+	t.Helper()
+	dir := filepath.Join(p.workdir, naming.StateDir, ".pulumi", "locks", "organization", naming.Project, stack)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	host, _ := os.Hostname()
+	b, _ := json.Marshal(map[string]any{"pid": os.Getpid(), "username": "teammate", "hostname": host, "timestamp": time.Now().UTC()})
+	path := filepath.Join(dir, "00000000-another-update.json")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return func() { _ = os.Remove(path) }
+}
+
+// checkLockedProdDeleteChangesNothing: a forced delete of a protected prod
+// product while another update holds the lock exits 6 and changes neither the
+// state nor the cloud (lifting the protection is itself a locked update).
+func checkLockedProdDeleteChangesNothing(t *testing.T, p *product) {
+	t.Helper()
+	release := holdLockAsAnother(t, p, p.names.StackName)
+	defer release()
+	before := p.snapshot()
+	callsBefore := len(p.mutatingCalls())
+	r := p.mlprov(p.command("delete-product", "--force")...)
+	if r.code != exitLocked {
+		t.Errorf("prod delete while another update holds the lock: want exit %d, got %s", exitLocked, r)
+	}
+	if after := p.snapshot(); after != before {
+		t.Error("the locked prod delete changed the state or the cloud")
+	}
+	if calls := p.mutatingCalls(); len(calls) != callsBefore {
+		t.Errorf("the locked prod delete made provider calls %v", calls[callsBefore:])
+	}
+}
+
+// TestKeptTestDeploymentIsListedAndRemovable: test-deploy refuses without
+// --force (exit 7, nothing created); with --keep the test stack stays, is
+// listed by list-products with its id, and delete-product --test-id removes
+// it without touching production.
+func TestKeptTestDeploymentIsListedAndRemovable(t *testing.T) {
+	t.Parallel()
+	p := newProduct(t, starterConfig)
+	if r := p.expect(exitRefused, p.command("test-deploy")...); !strings.Contains(r.stderr, "--force") {
+		t.Errorf("test-deploy refusal does not mention --force: %s", r)
+	}
+	if stacks, calls := p.stacks(), p.mutatingCalls(); len(stacks) != 0 || len(calls) != 0 {
+		t.Fatalf("a refused test-deploy created stacks %v and made calls %v", stacks, calls)
+	}
+
+	p.expect(exitOK, p.command("test-deploy", "--force", "--keep")...)
+	stacks := p.stacks()
+	if len(stacks) != 1 {
+		t.Fatalf("after test-deploy --keep the backend holds %v, want the test stack", stacks)
+	}
+	_, id, ok := naming.ParseTestStack(stacks[0])
+	if !ok {
+		t.Fatalf("%s is not a test stack name", stacks[0])
+	}
+	var listed struct {
+		Deployed []struct {
+			Name   string `json:"name"`
+			TestID string `json:"testId"`
+		} `json:"deployed"`
+	}
+	decode(t, p.expect(exitOK, p.command("list-products", "--output", "json")...), &listed)
+	if len(listed.Deployed) != 1 || listed.Deployed[0].Name != stacks[0] || listed.Deployed[0].TestID != id {
+		t.Errorf("list-products: want %s with test id %s, got %+v", stacks[0], id, listed.Deployed)
+	}
+	p.expect(exitRefused, p.command("delete-product", "--test-id", id)...)
+	p.expect(exitOK, p.command("delete-product", "--test-id", id, "--force")...)
+	if left, cloud := p.stacks(), p.cloudResources(); len(left) != 0 || len(cloud) != 0 {
+		t.Errorf("delete-product --test-id left stacks %v and %d resources", left, len(cloud))
+	}
+}
