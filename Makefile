@@ -56,6 +56,10 @@ iamsim: ## The external IAM evaluator the deployer-policy tests run with Node (@
 	@command -v npm >/dev/null 2>&1 || { echo "npm missing: install Node.js and npm (apt-get install -y nodejs npm)"; exit 1; }
 	@test -d $(IAMSIM_DIR)/node_modules/@cloud-copilot/iam-simulate || npm ci --prefix $(IAMSIM_DIR) --no-audit --no-fund --silent
 
+.PHONY: api-models
+api-models: ## The AWS API models (aws-sdk-go) the test double's constraint snapshot is checked against
+	cd /tmp && GOFLAGS=-mod=mod $(GO) mod download github.com/aws/aws-sdk-go@v1.55.8
+
 .PHONY: ci-tools
 ci-tools: $(BIN)/actionlint tools/gitlab-ci-local/node_modules ## Linters for the CI examples: actionlint (Go module) and gitlab-ci-local (npm)
 
@@ -76,7 +80,7 @@ $(BIN)/local-kms: tools/localkms/go.mod
 	cd tools/localkms && $(GO) build -o $@ github.com/nsmithuk/local-kms
 
 .PHONY: test
-test: tools pulumi build iamsim ci-tools servers ## The whole suite: unit, mocks, policy gate, fuzz, end-to-end through the real engine
+test: tools pulumi build iamsim api-models ci-tools servers ## The whole suite: unit, mocks, policy gate, fuzz, end-to-end through the real engine
 	$(GO) test -count=1 -timeout 40m ./...
 	$(MAKE) --no-print-directory policy-gate
 	$(MAKE) --no-print-directory fuzz

@@ -42,12 +42,6 @@ const (
 	ExportCallerArn = "callerArn"
 )
 
-// KMS key deletion windows in days.
-const (
-	prodKeyDeletionWindowDays  = 30
-	otherKeyDeletionWindowDays = 7
-)
-
 // Program is the Pulumi program of one product.
 func Program(cfg *config.Config) pulumi.RunFunc { return ProgramWithOptions(cfg, Options{}) }
 
@@ -65,11 +59,10 @@ func ProgramWithOptions(cfg *config.Config, opts Options) pulumi.RunFunc {
 		p := &product{
 			cfg: cfg, caps: caps, names: names,
 			arns:      naming.ARNsFor(cfg.Client.AccountID, cfg.Environment.Region),
-			retention: caps.LogRetentionDays(cfg),
-			protect:   caps.ProdDeletionProtection && cfg.IsProd() && !opts.Unprotect && opts.TestID == "",
-			// The model registry (approved model versions) is protected in
-			// prod in every tier, as MLP-SM-001 requires.
-			protectRegistry: cfg.IsProd() && !opts.Unprotect && opts.TestID == "",
+			retention: logRetentionDays(caps, cfg),
+			protect:   cfg.EnvProperties().DeletionProtection && !opts.Unprotect && opts.TestID == "",
+			// A production bucket is emptied only by delete-product --force.
+			emptyBucketOnDelete: !cfg.IsProd() || opts.TestID != "",
 			tags: tags.For(tags.Product{
 				MLName: names.MLName, Tier: string(cfg.MLProduct.Tier), Env: cfg.Environment.Env, TestID: opts.TestID,
 			}, cfg.Tags),
@@ -87,8 +80,8 @@ type product struct {
 	tags      map[string]string
 	retention int
 	protect   bool
-	// protectRegistry protects the model package group.
-	protectRegistry bool
+	// emptyBucketOnDelete lets a delete remove the artifact bucket's objects.
+	emptyBucketOnDelete bool
 
 	outputs []outputs.Value
 	pending []string
@@ -133,6 +126,7 @@ func (p *product) run(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+	p.pending = append(p.pending, src.PendingSetup...)
 	if src.ConnectionPending {
 		p.pending = append(p.pending, fmt.Sprintf(
 			"CodeConnections connection %s is PENDING: complete the handshake in the AWS console (Developer Tools > Connections)", n.Connection))
@@ -141,7 +135,7 @@ func (p *product) run(ctx *pulumi.Context) error {
 	models, err := registry.New(ctx, "registry", registry.Args{
 		GroupName:   n.ModelPackageGroup,
 		Description: "Model registry of " + n.MLName,
-		Protect:     p.protectRegistry,
+		Protect:     p.protect,
 		Tags:        p.tags,
 	}, providers)
 	if err != nil {
@@ -164,6 +158,13 @@ func (p *product) run(ctx *pulumi.Context) error {
 		DeployPipeline:    n.DeployPipeline,
 		SourceRead:        src.PipelineRead,
 		InVPC:             p.caps.PrivateNetwork,
+		// A change to the build source starts the build pipeline through an
+		// EventBridge rule, unless the source action detects changes itself.
+		BuildStartsOnEvent: src.BuildTrigger != "",
+	}
+	notifyApprovers := p.caps.Alerts && cfg.ManualApproval()
+	if notifyApprovers {
+		access.ApprovalTopic = n.AlertsTopic
 	}
 	var boundaryArn pulumi.StringInput
 	if p.caps.PermissionBoundary {
@@ -175,8 +176,10 @@ func (p *product) run(ctx *pulumi.Context) error {
 			PolicyName: n.PermissionBoundary,
 			Policies:   identity.Policies(access).All(),
 			KeyAlias:   keyAlias,
-			ARNs:       p.arns,
-			Tags:       p.tags,
+			// Regional names start with Base, IAM names with IAMBase.
+			ResourcePrefixes: []string{n.Base, n.IAMBase},
+			ARNs:             p.arns,
+			Tags:             p.tags,
 		}, providers)
 		if err != nil {
 			return err
@@ -212,7 +215,8 @@ func (p *product) run(ctx *pulumi.Context) error {
 	}
 
 	bucket, err := storage.New(ctx, "artifacts", storage.Args{
-		BucketName: n.ArtifactBucket, KMSKeyArn: keyArn, Protect: p.protect, ARNs: p.arns, Tags: p.tags,
+		BucketName: n.ArtifactBucket, KMSKeyArn: keyArn, Protect: p.protect, EmptyOnDelete: p.emptyBucketOnDelete,
+		ARNs: p.arns, Tags: p.tags,
 	}, providers)
 	if err != nil {
 		return err
@@ -225,15 +229,26 @@ func (p *product) run(ctx *pulumi.Context) error {
 		}
 	}
 
+	alerts, err := p.alerts(ctx, keyArn, roles, providers)
+	if err != nil {
+		return err
+	}
+	var approvalTopic pulumi.StringInput
+	if notifyApprovers {
+		approvalTopic = alerts.TopicArn
+	}
+
 	pipes, err := pipeline.New(ctx, "pipelines", pipeline.Args{
 		Names: pipeline.Names{
 			BuildProject: n.BuildProject, DeployProject: n.DeployProject,
 			BuildLogGroup: n.BuildLogGroup, DeployLogGroup: n.DeployLogGroup,
 			BuildPipeline: n.BuildPipeline, DeployPipeline: n.DeployPipeline,
-			ApprovedModelRule: n.ApprovedModelRule,
+			ApprovedModelRule: n.ApprovedModelRule, SourceChangedRule: n.SourceChangedRule,
 		},
 		Source:                src,
 		ManualApproval:        cfg.ManualApproval(),
+		ApprovalTopicArn:      approvalTopic,
+		ModelRegistryLink:     p.arns.ConsoleURL("sagemaker"),
 		LogRetentionDays:      p.retention,
 		KMSKeyArn:             keyArn,
 		VPC:                   buildVPC,
@@ -244,13 +259,16 @@ func (p *product) run(ctx *pulumi.Context) error {
 		PipelineRoleArn:       roles.CodePipelineArn,
 		SageMakerRoleArn:      roles.SageMakerArn,
 		EventsRoleArn:         roles.EventsArn,
+		CodeBuildPolicy:       roles.CodeBuildPolicy,
+		PipelinePolicy:        roles.CodePipelinePolicy,
+		EventsPolicy:          roles.EventsPolicy,
 		Tags:                  p.tags,
 	}, providers)
 	if err != nil {
 		return err
 	}
 
-	if err := p.monitoring(ctx, keyArn, providers); err != nil {
+	if err := p.monitoring(ctx, keyArn, alerts, providers); err != nil {
 		return err
 	}
 
@@ -351,31 +369,22 @@ func (p *product) network(ctx *pulumi.Context, awsProvider pulumi.ProviderResour
 	}, nil
 }
 
-// monitoring creates the dashboard, alerts and compliance monitoring the tier has.
-func (p *product) monitoring(ctx *pulumi.Context, keyArn pulumi.StringInput, providers pulumi.ResourceOption) error {
+// alerts creates the security alerts topic (nil without the Alerts capability).
+func (p *product) alerts(ctx *pulumi.Context, keyArn pulumi.StringInput, roles *identity.Roles, providers pulumi.ResourceOption) (*monitoring.Alerts, error) {
 	n := p.names
-	if p.caps.Dashboard {
-		d, err := monitoring.NewDashboard(ctx, "dashboard", monitoring.DashboardArgs{
-			DashboardName: n.Dashboard,
-			Region:        p.cfg.Environment.Region,
-			BuildProjects: []string{n.BuildProject, n.DeployProject},
-		}, providers)
-		if err != nil {
-			return err
-		}
-		p.publish(naming.OutDashboardName, d.DashboardName)
-	}
 	if !p.caps.Alerts {
-		return nil
+		return nil, nil
 	}
 	if !p.caps.CustomerManagedKey {
 		key, err := p.newKey(ctx, "alerts-key", encryption.Args{
-			Alias:           n.AlertsKMSAlias,
-			Description:     "Encrypts the security alerts topic of " + n.MLName,
+			Alias:       n.AlertsKMSAlias,
+			Description: "Encrypts the security alerts topic of " + n.MLName,
+			// The pipeline role publishes approval requests to the topic.
+			RoleArns:        pulumi.StringArray{roles.CodePipelineArn},
 			AlarmsAndEvents: true,
 		}, providers)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		keyArn = key.KeyArn
 	}
@@ -389,13 +398,33 @@ func (p *product) monitoring(ctx *pulumi.Context, keyArn pulumi.StringInput, pro
 		Tags:               p.tags,
 	}, providers)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	p.publish(naming.OutAlertsTopicArn, alerts.TopicArn)
 	p.pending = append(p.pending, fmt.Sprintf(
 		"SNS email subscription of %s to %s is pending until the recipient confirms it", p.cfg.MLProduct.AlertsEmail, n.AlertsTopic))
+	return alerts, nil
+}
+
+// monitoring creates the dashboard and compliance monitoring the tier has.
+func (p *product) monitoring(ctx *pulumi.Context, keyArn pulumi.StringInput, alerts *monitoring.Alerts, providers pulumi.ResourceOption) error {
+	n := p.names
+	if p.caps.Dashboard {
+		d, err := monitoring.NewDashboard(ctx, "dashboard", monitoring.DashboardArgs{
+			DashboardName: n.Dashboard,
+			Region:        p.cfg.Environment.Region,
+			BuildProjects: []string{n.BuildProject, n.DeployProject},
+		}, providers)
+		if err != nil {
+			return err
+		}
+		p.publish(naming.OutDashboardName, d.DashboardName)
+	}
 	if !p.caps.ComplianceMonitoring {
 		return nil
+	}
+	if alerts == nil {
+		return fmt.Errorf("compliance monitoring needs the alerts capability: its alarms publish to the alerts topic")
 	}
 	compliance, err := monitoring.NewCompliance(ctx, "compliance", monitoring.ComplianceArgs{
 		LogGroupName:           n.ComplianceLogGroup,
@@ -415,12 +444,9 @@ func (p *product) monitoring(ctx *pulumi.Context, keyArn pulumi.StringInput, pro
 }
 
 // newKey creates a KMS key of the product: every key gets the same deletion
-// window (longer in prod), account/region and tags.
+// window (the environment's), account/region and tags.
 func (p *product) newKey(ctx *pulumi.Context, name string, args encryption.Args, opts ...pulumi.ResourceOption) (*encryption.ProductKey, error) {
-	args.DeletionWindowDays = otherKeyDeletionWindowDays
-	if p.cfg.IsProd() {
-		args.DeletionWindowDays = prodKeyDeletionWindowDays
-	}
+	args.DeletionWindowDays = p.cfg.EnvProperties().KeyDeletionWindowDays
 	args.ARNs, args.Tags = p.arns, p.tags
 	return encryption.New(ctx, name, args, opts...)
 }

@@ -11,6 +11,9 @@ import (
 	"github.com/mlprov/mlprov/internal/config"
 	"github.com/mlprov/mlprov/internal/fleet"
 	"github.com/mlprov/mlprov/internal/naming"
+	"github.com/mlprov/mlprov/internal/quota"
+	"github.com/mlprov/mlprov/internal/render"
+	"github.com/mlprov/mlprov/stacks"
 )
 
 type validateConfigOptions struct {
@@ -34,7 +37,7 @@ func newValidateConfigCommand(deps *Deps, g *GlobalOptions) *cobra.Command {
 	o := &validateConfigOptions{}
 	cmd := &cobra.Command{
 		Use:   "validate-config",
-		Short: "Check a config (or every config in a folder): schema, semantics and AWS name limits",
+		Short: "Check a config (or every config in a folder): schema, semantics, AWS name limits and policy size quotas",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runValidateConfig(deps, g, o)
@@ -102,10 +105,45 @@ func validateFile(path string) validationResult {
 		r.Error = err.Error()
 	default:
 		n := naming.For(cfg)
-		r.Valid, r.MLName, r.Tier, r.Scenario = true, n.MLName, string(cfg.MLProduct.Tier), n.Scenario
+		r.MLName, r.Tier, r.Scenario = n.MLName, string(cfg.MLProduct.Tier), n.Scenario
 		r.ShortenedNames = n.Shortened
+		r.Problems = quotaProblems(cfg)
+		r.Valid = len(r.Problems) == 0
 	}
 	return r
+}
+
+// quotaProblems renders the product offline (and a test deployment, whose
+// names may be longer) and reports every policy document over its AWS size
+// quota: names the config accepts can still make a policy too big.
+func quotaProblems(cfg *config.Config) []config.Problem {
+	var out []config.Problem
+	seen := map[string]bool{}
+	for _, opts := range []stacks.Options{{}, {TestID: naming.LongestTestID}} {
+		names := naming.For(cfg)
+		where := ""
+		if opts.TestID != "" {
+			names, where = naming.ForTest(cfg, opts.TestID), " (in a test deployment)"
+		}
+		doc, err := render.Product(cfg, names, stacks.ProgramWithOptions(cfg, opts))
+		if err != nil {
+			return append(out, config.Problem{Message: fmt.Sprintf("cannot render the product to check AWS policy size quotas: %v", err)})
+		}
+		for _, u := range quota.Check(doc.Resources) {
+			if seen[u.What+u.Name] {
+				continue
+			}
+			seen[u.What+u.Name] = true
+			out = append(out, quotaProblem(u, where))
+		}
+	}
+	return out
+}
+
+// quotaProblem reports one document over its quota, with its size and limit.
+func quotaProblem(u quota.Usage, where string) config.Problem {
+	return config.Problem{Path: "ml_product", Message: u.String() + where,
+		Fix: "shorten client.company_prefix, ml_product.use_case or ml_product.workload (policies carry the product's resource names)"}
 }
 
 func printValidation(deps *Deps, r validationResult) {

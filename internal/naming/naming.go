@@ -101,8 +101,11 @@ type Names struct {
 	RootUsageAlarm         string
 	KMSAlias               string
 	// AlertsKMSAlias names the alerts topic's own key (tiers without a product key).
-	AlertsKMSAlias        string
-	ApprovedModelRule     string
+	AlertsKMSAlias    string
+	ApprovedModelRule string
+	// SourceChangedRule starts the build pipeline on a change to its source
+	// (CodeCommit and S3 sources; CodeConnections triggers natively).
+	SourceChangedRule     string
 	PipelineFailureRule   string
 	EndpointSecurityGroup string
 	// Connection is the CodeConnections connection name (AWS limit 32), so it
@@ -258,6 +261,7 @@ var shortenable = []shortenableName{
 	{"CloudWatch dashboard", regional, "-dashboard", 255, func(n *Names) *string { return &n.Dashboard }},
 	{"EventBridge rule (model approved)", regional, "-model-approved", 64, func(n *Names) *string { return &n.ApprovedModelRule }},
 	{"EventBridge rule (pipeline failed)", regional, "-pipeline-failed", 64, func(n *Names) *string { return &n.PipelineFailureRule }},
+	{"EventBridge rule (source changed)", regional, "-source-changed", 64, func(n *Names) *string { return &n.SourceChangedRule }},
 	{"EC2 security group", regional, "-endpoints-sg", 255, func(n *Names) *string { return &n.EndpointSecurityGroup }},
 }
 

@@ -64,6 +64,7 @@ var awsNames = map[string]awsName{
 	"alerts kms alias":    {"kms-alias", func(n naming.Names) string { return n.AlertsKMSAlias }, 256, aliasName},
 	"approved rule":       {"events", func(n naming.Names) string { return n.ApprovedModelRule }, 64, ruleName},
 	"failure rule":        {"events", func(n naming.Names) string { return n.PipelineFailureRule }, 64, ruleName},
+	"source rule":         {"events", func(n naming.Names) string { return n.SourceChangedRule }, 64, ruleName},
 	"endpoint sg":         {"ec2-sg", func(n naming.Names) string { return n.EndpointSecurityGroup }, 255, anyPrintable},
 	"connection":          {"codeconnections", func(n naming.Names) string { return n.Connection }, 32, anyPrintable},
 	"ssm parameter":       {"ssm", func(n naming.Names) string { return n.SSMPath(naming.OutVpcEndpointIDSagemakerRuntime) }, 1011, ssmPath},
