@@ -137,7 +137,7 @@ fuzz: ## Fuzz the config loader briefly
 	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=$(FUZZTIME) ./internal/config
 
 .PHONY: bench
-bench: ## Benchmarks: validate+render per product and for 1,000 configs, policy rules, deployer policy
+bench: ## Benchmarks: validate+render per product and for 1,000 configs, policy rules, deployer policy, plan --all and check-drift --all fleets
 	$(GO) test -run='^$$' -bench=. -benchmem ./...
 
 .PHONY: lint

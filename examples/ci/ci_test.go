@@ -15,6 +15,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/mlprov/mlprov/internal/fleet"
+	"github.com/mlprov/mlprov/internal/testenv"
 )
 
 const (
@@ -33,11 +34,7 @@ const (
 func requireFile(t *testing.T, path string) {
 	t.Helper()
 	if _, err := os.Stat(path); err != nil {
-		msg := path + " missing: run `" + toolsInstallCmd + "`"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+		testenv.Missing(t, path+" missing", toolsInstallCmd)
 	}
 }
 

@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"encoding/json"
 	"net"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -91,9 +92,18 @@ func TestTeamStateOnSharedBackend(t *testing.T) {
 	if plain := s.Decrypt(t, sp.State.EncryptedKey); len(plain) != 32 {
 		t.Errorf("the state's data key does not decrypt under the KMS key to a 32-byte key (got %d bytes)", len(plain))
 	}
+	// The product's own state holds no secret value today, so the test
+	// gives it one: a plain-text secret output imported with the pinned CLI
+	// is saved through the stack's secrets manager, as any secret of the
+	// program would be.
+	const probe = "team-state-probe-value"
+	p.pulumi(s.BackendURL(), "stack", "export", "--stack", "organization/mlprov/"+stack, "--file", filepath.Join(p.workdir, "export.json"))
+	addPlaintextSecret(t, filepath.Join(p.workdir, "export.json"), probe)
+	p.pulumi(s.BackendURL(), "stack", "import", "--stack", "organization/mlprov/"+stack, "--file", filepath.Join(p.workdir, "export.json"))
+	raw, _ = s.Object(t, ".pulumi/stacks/mlprov/"+stack+".json")
 	secrets, plaintext := countSecrets(raw)
-	if plaintext > 0 {
-		t.Errorf("the checkpoint holds %d secret(s) in plain text", plaintext)
+	if secrets == 0 || plaintext > 0 || strings.Contains(raw, probe) {
+		t.Errorf("the checkpoint holds %d secret(s), %d in plain text (probe visible: %v)", secrets, plaintext, strings.Contains(raw, probe))
 	}
 	t.Logf("checkpoint: %d secret value(s), all ciphertext under %s", secrets, sp.State.URL)
 
@@ -153,6 +163,53 @@ func TestTeamStateWrongKeyOrUnreachableStore(t *testing.T) {
 	if calls := p.mutatingCalls(); len(calls) != 0 {
 		t.Errorf("failed deploys changed the cloud: %v", calls)
 	}
+}
+
+// pulumi runs the pinned CLI against backend with this product's
+// environment (the team-state credentials).
+func (p *product) pulumi(backend string, args ...string) {
+	p.t.Helper()
+	cmd := exec.Command(filepath.Join(suite.root, "bin", "pulumi"), args...)
+	cmd.Dir = p.workdir
+	cmd.Env = append(p.environ(), "PULUMI_BACKEND_URL="+backend)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		p.t.Fatalf("pulumi %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
+
+// addPlaintextSecret adds a plain-text secret output to the root stack
+// resource of an exported deployment (apitype.DeploymentV3).
+func addPlaintextSecret(t *testing.T, path, value string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var export map[string]any
+	if err := json.Unmarshal(b, &export); err != nil {
+		t.Fatal(err)
+	}
+	deployment, _ := export["deployment"].(map[string]any)
+	resources, _ := deployment["resources"].([]any)
+	for _, r := range resources {
+		res, _ := r.(map[string]any)
+		if res["type"] != "pulumi:pulumi:Stack" {
+			continue
+		}
+		outputs, _ := res["outputs"].(map[string]any)
+		if outputs == nil {
+			outputs = map[string]any{}
+			res["outputs"] = outputs
+		}
+		quoted, _ := json.Marshal(value)
+		outputs["teamStateProbe"] = map[string]any{secretSig: "1b47061264138c4ac30d75fd1eb44270", "plaintext": string(quoted)}
+		out, _ := json.Marshal(export)
+		if err := os.WriteFile(path, out, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Fatal("the exported deployment has no root stack resource")
 }
 
 func countSuffix(keys []string, suffix string) int {

@@ -11,7 +11,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -22,6 +21,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mlprov/mlprov/internal/testenv"
 )
 
 // Binaries `make servers` builds, relative to the repository root.
@@ -57,11 +58,7 @@ func requireBinary(t *testing.T, root, rel string) string {
 	t.Helper()
 	path := filepath.Join(root, rel)
 	if _, err := os.Stat(path); err != nil {
-		msg := fmt.Sprintf("%s missing: run `%s`", path, BuildCommand)
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+		testenv.Missing(t, path+" missing", BuildCommand)
 	}
 	return path
 }
