@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mlprov/mlprov/internal/config"
 	"github.com/mlprov/mlprov/internal/iampolicy"
 	"github.com/mlprov/mlprov/internal/policycheck"
 	"github.com/mlprov/mlprov/internal/provtemplate"
@@ -19,10 +20,10 @@ type planState struct {
 	policy policycheck.Result
 }
 
-// planStep is one action of plan; it returns the file it wrote ("" if none).
+// planStep is one action of plan; it returns the files it wrote.
 type planStep struct {
 	action string
-	run    func(deps *Deps, g *GlobalOptions, s *planState) (string, error)
+	run    func(deps *Deps, g *GlobalOptions, s *planState) ([]string, error)
 	// continues: a failure is reported at the end but later steps still run
 	// (a policy violation should still produce the deployer policy and the
 	// review report that explains it).
@@ -31,46 +32,42 @@ type planStep struct {
 
 // planSteps are the actions plan runs, in order, all offline.
 var planSteps = []planStep{
-	{"create-prov-template", func(deps *Deps, g *GlobalOptions, s *planState) (string, error) {
+	{"create-prov-template", func(deps *Deps, g *GlobalOptions, s *planState) ([]string, error) {
 		doc, path, err := g.writeTemplate(s.p)
 		s.doc = doc
-		return path, err
+		return []string{path}, err
 	}, false},
-	{"validate-prov-template", func(deps *Deps, g *GlobalOptions, s *planState) (string, error) {
+	{"validate-prov-template", func(deps *Deps, g *GlobalOptions, s *planState) ([]string, error) {
 		s.policy = policycheck.Check(s.doc, deps.Now())
 		if !s.policy.Passed() {
+			// Diagnostics behind the failed step: stderr, results stay on stdout.
 			policycheck.WriteText(deps.Err, s.policy)
 		}
-		return "", policyExit(s.policy)
+		return nil, policyExit(s.policy)
 	}, true},
-	{"create-policy", func(deps *Deps, g *GlobalOptions, s *planState) (string, error) {
+	{"create-policy", func(deps *Deps, g *GlobalOptions, s *planState) ([]string, error) {
 		docs, err := iampolicy.Generate(s.doc)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
-		paths, err := iampolicy.WriteFiles(g.Workdir, s.p.names, docs)
-		if err != nil {
-			return "", err
-		}
-		return strings.Join(paths, ", "), nil
+		return iampolicy.WriteFiles(g.Workdir, s.p.names, docs)
 	}, false},
 	// Last: the report shows what every earlier step produced.
-	{"create-review-report", func(deps *Deps, g *GlobalOptions, s *planState) (string, error) {
+	{"create-review-report", func(deps *Deps, g *GlobalOptions, s *planState) ([]string, error) {
 		written, _, err := writeReviewReport(deps, g, s.p, s.doc, s.policy)
-		if err != nil {
-			return "", err
-		}
-		return written[0], nil
+		return written, err
 	}, false},
 }
 
 // planStepResult is one line of the plan summary (and its JSON shape).
 type planStepResult struct {
-	Action   string `json:"action"`
-	OK       bool   `json:"ok"`
-	Wrote    string `json:"wrote,omitempty"`
-	Duration string `json:"duration"`
-	Error    string `json:"error,omitempty"`
+	Action   string   `json:"action"`
+	OK       bool     `json:"ok"`
+	Wrote    []string `json:"wrote,omitempty"`
+	Duration string   `json:"duration"`
+	Error    string   `json:"error,omitempty"`
+	// Problems are the config's, when validate-config failed.
+	Problems []config.Problem `json:"problems,omitempty"`
 }
 
 func newPlanCommand(deps *Deps, g *GlobalOptions) *cobra.Command {
@@ -84,21 +81,27 @@ func newPlanCommand(deps *Deps, g *GlobalOptions) *cobra.Command {
 	}
 }
 
+// loadStep is plan's first step: load and validate the config.
+const loadStep = "validate-config"
+
 func runPlan(deps *Deps, g *GlobalOptions) error {
 	start := deps.Now()
 	p, err := g.loadProduct()
-	results := []planStepResult{{Action: "validate-config", OK: err == nil, Duration: since(deps, start)}}
+	results := []planStepResult{{Action: loadStep, OK: err == nil, Duration: since(deps, start)}}
 	if err != nil {
-		results[0].Error = err.Error()
+		results[0].Error, results[0].Problems = err.Error(), problemsOf(err)
+		if results[0].Problems != nil {
+			results[0].Error = "invalid configuration file"
+		}
 		printPlan(deps, g, nil, results)
-		return err
+		return err // Main prints it once, on stderr
 	}
 	s := &planState{p: p}
 	var failed error
 	for _, step := range planSteps {
 		t := deps.Now()
-		path, err := step.run(deps, g, s)
-		r := planStepResult{Action: step.action, OK: err == nil, Wrote: path, Duration: since(deps, t)}
+		paths, err := step.run(deps, g, s)
+		r := planStepResult{Action: step.action, OK: err == nil, Wrote: paths, Duration: since(deps, t)}
 		if err != nil {
 			r.Error = err.Error()
 			if failed == nil {
@@ -121,11 +124,11 @@ func since(deps *Deps, t time.Time) string { return deps.Now().Sub(t).Round(time
 
 func printPlan(deps *Deps, g *GlobalOptions, p *product, results []planStepResult) {
 	if g.jsonOutput() {
-		out := map[string]any{"steps": results}
-		if p != nil {
-			out["mlName"], out["scenario"], out["tier"] = p.names.MLName, p.names.Scenario, p.cfg.MLProduct.Tier
+		passed := true
+		for _, r := range results {
+			passed = passed && r.OK
 		}
-		writeJSON(deps.Out, out)
+		writeJSON(deps.Out, PlanOutput{Header: header("plan"), Product: p.ref(), Passed: passed, Steps: results})
 		return
 	}
 	if p != nil {
@@ -137,11 +140,12 @@ func printPlan(deps *Deps, g *GlobalOptions, p *product, results []planStepResul
 			status = "FAIL"
 		}
 		fmt.Fprintf(deps.Out, "  %s %-22s %8s", status, r.Action, r.Duration)
-		if r.Wrote != "" {
-			fmt.Fprintf(deps.Out, "  wrote %s", r.Wrote)
+		if len(r.Wrote) > 0 {
+			fmt.Fprintf(deps.Out, "  wrote %s", strings.Join(r.Wrote, ", "))
 		}
 		fmt.Fprintln(deps.Out)
-		if r.Error != "" {
+		// A config that did not load is printed by Main on stderr, once.
+		if r.Error != "" && r.Action != loadStep {
 			fmt.Fprintf(deps.Out, "       %s\n", r.Error)
 		}
 	}

@@ -207,7 +207,7 @@ func newExitCodesCommand(deps *Deps, g *GlobalOptions) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if g.jsonOutput() {
-				return writeJSON(deps.Out, ExitCodes)
+				return writeJSON(deps.Out, ExitCodesOutput{header("exit-codes"), ExitCodes})
 			}
 			for _, c := range ExitCodes {
 				fmt.Fprintf(deps.Out, "%3d  %s\n", c.Code, c.Meaning)

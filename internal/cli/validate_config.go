@@ -73,7 +73,8 @@ func runValidateConfig(deps *Deps, g *GlobalOptions, o *validateConfigOptions) e
 		results = append(results, r)
 	}
 	if g.jsonOutput() {
-		if err := writeJSON(deps.Out, results); err != nil {
+		out := ValidateConfigOutput{Header: header("validate-config"), Results: results, Valid: len(results) - invalid, Invalid: invalid}
+		if err := writeJSON(deps.Out, out); err != nil {
 			return err
 		}
 	} else {

@@ -66,7 +66,7 @@ func (o *validateProvTemplateOptions) report(deps *Deps, g *GlobalOptions, res p
 		}
 	}
 	if g.jsonOutput() {
-		return policycheck.WriteJSON(deps.Out, res)
+		return writeJSON(deps.Out, ValidateProvTemplateOutput{Header: header("validate-prov-template"), Template: path, Passed: res.Passed(), Result: res})
 	}
 	fmt.Fprintf(deps.Out, "%s\n", path)
 	return policycheck.WriteText(deps.Out, res)
