@@ -106,6 +106,7 @@ The old form "mlprov -con FILE -act ACTION [--force]" keeps working.`,
 	for _, newCmd := range commands {
 		root.AddCommand(newCmd(deps, g))
 	}
+	polish(root, g)
 	return root, g
 }
 

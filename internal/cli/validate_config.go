@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -45,7 +46,13 @@ func newValidateConfigCommand(deps *Deps, g *GlobalOptions) *cobra.Command {
 
 func runValidateConfig(deps *Deps, g *GlobalOptions, o *validateConfigOptions) error {
 	var files []string
+	if o.all != "" && g.ConfigRef != "" {
+		return withCode(ExitUsage, errors.New("--all and --config: give one (--all DIR validates every config in a folder)"))
+	}
 	if o.all != "" {
+		if st, err := os.Stat(o.all); err != nil || !st.IsDir() {
+			return withCode(ExitUsage, fmt.Errorf("--all %s: there is no folder %s", o.all, o.all))
+		}
 		var err error
 		if files, err = configFilesUnder(o.all); err != nil {
 			return withCode(ExitUsage, err)

@@ -44,6 +44,9 @@ verdict is never about a stale file. With --template FILE, judges that file as i
 }
 
 func (o *validateProvTemplateOptions) load(g *GlobalOptions) (*provtemplate.Document, string, error) {
+	if o.template != "" && g.ConfigRef != "" {
+		return nil, "", withCode(ExitUsage, errors.New("--template and --config: give one (--template judges a template file as it is, --config renders the product first)"))
+	}
 	if o.template != "" {
 		doc, err := provtemplate.Read(o.template)
 		if errors.Is(err, os.ErrNotExist) {
