@@ -63,7 +63,7 @@ func runCheckDrift(deps *Deps, g *GlobalOptions, o *checkDriftOptions) error {
 }
 
 // notDeployed is the error of an action that needs a deployed product.
-func notDeployed(p *product, eng *engine.Engine) error {
+func notDeployed(p *product, eng Engine) error {
 	return fmt.Errorf("no deployed product %s in %s (run deploy-product --force first)", p.names.StackName, eng.Backend())
 }
 

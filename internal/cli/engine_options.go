@@ -27,15 +27,15 @@ func bindEngineFlags(cmd *cobra.Command, o *engineOptions) {
 }
 
 // newEngine builds the engine; live progress goes to deps.Err.
-func (o *engineOptions) newEngine(deps *Deps, g *GlobalOptions) (*engine.Engine, error) {
-	return engine.New(engine.Options{
+func (o *engineOptions) newEngine(deps *Deps, g *GlobalOptions) (Engine, error) {
+	return deps.NewEngine(engine.Options{
 		Workdir: g.Workdir, Backend: o.backend, SecretsProvider: o.secretsProvider,
 		Getenv: deps.Getenv, Progress: deps.Err, Terminal: isTerminal(deps.Err),
 	})
 }
 
 // productEngine loads the product and builds the engine for a read-only action.
-func (o *engineOptions) productEngine(deps *Deps, g *GlobalOptions) (*product, *engine.Engine, error) {
+func (o *engineOptions) productEngine(deps *Deps, g *GlobalOptions) (*product, Engine, error) {
 	p, err := g.loadProduct()
 	if err != nil {
 		return nil, nil, err

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/mlprov/mlprov/internal/engine"
 )
 
 // Deps is everything a command needs from the outside world.
@@ -28,6 +30,9 @@ type Deps struct {
 	// Audit writes every action's audit log to ml/reports/ (main sets it;
 	// in-process tests opt in so they leave no logs behind).
 	Audit bool
+	// NewEngine builds the engine of the engine commands (nil: the
+	// Automation API engine; tests pass a fake).
+	NewEngine func(engine.Options) (Engine, error)
 }
 
 func (d *Deps) defaults() {
@@ -42,6 +47,9 @@ func (d *Deps) defaults() {
 	}
 	if d.Version == "" {
 		d.Version = "dev"
+	}
+	if d.NewEngine == nil {
+		d.NewEngine = newRealEngine
 	}
 }
 
