@@ -45,12 +45,13 @@ func runCheckDrift(deps *Deps, g *GlobalOptions, o *checkDriftOptions) error {
 		return err
 	}
 	sortSecurityFirst(drift.Resources)
-	reportPath, err := writeDriftReport(g, p, driftReportInput(deps, p, drift))
+	in := driftReportInput(deps, p, drift)
+	reportPath, err := writeDriftReport(g, p, in)
 	if err != nil {
 		return err
 	}
 	if g.jsonOutput() {
-		if err := writeJSON(deps.Out, drift); err != nil {
+		if err := writeJSON(deps.Out, checkDriftOutput(p, in, reportPath)); err != nil {
 			return err
 		}
 	} else {

@@ -2,16 +2,21 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/mlprov/mlprov/internal/engine"
 )
 
 var updateContract = flag.Bool("update-contract", false, "rewrite internal/cli/schemas and testdata/output golden files")
@@ -22,25 +27,52 @@ type contractCase struct {
 	doc     any // the output type the schema is generated from
 	args    []string
 	code    int
+	engine  *fakeEngine // for the engine commands
 }
 
 // contractCases covers every command whose document needs no engine.
 func contractCases() []contractCase {
 	invalid := filepath.Join("testdata", "invalid-config.yaml")
 	return []contractCase{
-		{"validate-config", ValidateConfigOutput{}, []string{"validate-config", "--config", starterExample}, ExitOK},
-		{"validate-config", ValidateConfigOutput{}, []string{"validate-config", "--config", invalid}, ExitInvalidConfig},
-		{"exit-codes", ExitCodesOutput{}, []string{"exit-codes"}, ExitOK},
-		{"list-products", ListProductsOutput{}, []string{"list-products"}, ExitOK},
-		{"show-product", ShowProductOutput{}, []string{"show-product", "--config", starterExample}, ExitOK},
-		{"create-prov-template", CreateProvTemplateOutput{}, []string{"create-prov-template", "--config", starterExample}, ExitOK},
-		{"validate-prov-template", ValidateProvTemplateOutput{}, []string{"validate-prov-template", "--config", starterExample}, ExitOK},
-		{"create-policy", CreatePolicyOutput{}, []string{"create-policy", "--config", starterExample, "--diff"}, ExitOK},
-		{"create-review-report", CreateReviewReportOutput{}, []string{"create-review-report", "--config", starterExample}, ExitOK},
-		{"plan", PlanOutput{}, []string{"plan", "--config", starterExample}, ExitOK},
-		{"plan", PlanOutput{}, []string{"plan", "--config", invalid}, ExitInvalidConfig},
+		{"validate-config", ValidateConfigOutput{}, []string{"validate-config", "--config", starterExample}, ExitOK, nil},
+		{"validate-config", ValidateConfigOutput{}, []string{"validate-config", "--config", invalid}, ExitInvalidConfig, nil},
+		{"exit-codes", ExitCodesOutput{}, []string{"exit-codes"}, ExitOK, nil},
+		{"list-products", ListProductsOutput{}, []string{"list-products"}, ExitOK, nil},
+		{"show-product", ShowProductOutput{}, []string{"show-product", "--config", starterExample}, ExitOK, nil},
+		{"create-prov-template", CreateProvTemplateOutput{}, []string{"create-prov-template", "--config", starterExample}, ExitOK, nil},
+		{"validate-prov-template", ValidateProvTemplateOutput{}, []string{"validate-prov-template", "--config", starterExample}, ExitOK, nil},
+		{"create-policy", CreatePolicyOutput{}, []string{"create-policy", "--config", starterExample, "--diff"}, ExitOK, nil},
+		{"create-review-report", CreateReviewReportOutput{}, []string{"create-review-report", "--config", starterExample}, ExitOK, nil},
+		{"plan", PlanOutput{}, []string{"plan", "--config", starterExample}, ExitOK, nil},
+		{"plan", PlanOutput{}, []string{"plan", "--config", invalid}, ExitInvalidConfig, nil},
+		{"show-changes", EngineResultOutput{}, []string{"show-changes", "--config", starterExample}, ExitOK, contractEngine()},
+		{"deploy-product", EngineResultOutput{}, []string{"deploy-product", "--config", starterExample, "--force"}, ExitOK, contractEngine()},
+		{"check-drift", CheckDriftOutput{}, []string{"check-drift", "--config", starterExample}, ExitChanges, contractEngine()},
+		{"delete-product", EngineResultOutput{}, []string{"delete-product", "--config", starterExample, "--force"}, ExitOK, contractEngine()},
+		{"test-deploy", TestDeployOutput{}, []string{"test-deploy", "--config", starterExample, "--keep"}, ExitError, contractEngine()},
 	}
 }
+
+// contractEngine answers every engine call with a small deployed starter.
+func contractEngine() *fakeEngine {
+	const stack = "techcorp-dev-t001-us-east-1-churn-ml"
+	param := engine.DeployedResource{URN: "urn:param", Type: "aws:ssm/parameter:Parameter", Name: "outputs-ArtifactBucketName",
+		Outputs: map[string]any{"name": "/ml/" + stack + "/ArtifactBucketName"}}
+	return &fakeEngine{
+		up: func(_ context.Context, t engine.Target) (*engine.Result, error) {
+			return &engine.Result{Stack: t.StackName, Operation: "update", Summary: map[string]int{"create": 1},
+				Changes: []engine.Change{{URN: param.URN, Type: param.Type, Name: param.Name, Op: "create"}},
+				Outputs: map[string]any{"ArtifactBucketName": "techcorp-dev-t001-us-east-1-churn-artifacts"}}, nil
+		},
+		described: &engine.Deployment{Stack: stack, Outputs: map[string]any{"ArtifactBucketName": "techcorp-dev-t001-us-east-1-churn-artifacts"},
+			Resources: []engine.DeployedResource{param}},
+		drift: &engine.DriftReport{Stack: stack, Checked: 30, Resources: []engine.DriftedResource{{URN: "urn:bucket", Type: "aws:s3/bucketV2:BucketV2",
+			Name: "storage-artifacts", Kind: "update", Properties: []engine.DriftedProperty{{Property: "versioning", Recorded: "Enabled", Live: "Suspended", Security: "data protection"}}}}},
+	}
+}
+
+// testIDs are the random parts of a test deployment's names.
+var testIDs = regexp.MustCompile(`-test-[0-9a-f]{4}|t[0-9a-f]{4}-|"testId": "[0-9a-f]{4}"`)
 
 func schemaPath(command string) string { return filepath.Join("schemas", command+".schema.json") }
 
@@ -71,15 +103,11 @@ func TestOutputSchemasAreCurrent(t *testing.T) {
 	}
 	for _, c := range commands {
 		name := c(&Deps{}, &GlobalOptions{}).Name()
-		if !seen[name] && !engineCommands[name] {
+		if !seen[name] {
 			t.Errorf("command %s has no output contract case", name)
 		}
 	}
 }
-
-// engineCommands need a backend and AWS; their documents are not yet part
-// of this contract test (see the README's output contract section).
-var engineCommands = map[string]bool{"show-changes": true, "deploy-product": true, "check-drift": true, "delete-product": true, "test-deploy": true}
 
 // TestOutputGoldenAndSchema runs every command with -o json, pins the
 // document (work directory and durations normalised) and validates it with
@@ -91,7 +119,12 @@ func TestOutputGoldenAndSchema(t *testing.T) {
 		clock := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 		var out, errb bytes.Buffer
 		args := append(append([]string{}, c.args...), "--workdir", dir, "--output", "json")
-		code := Main(args, Deps{Out: &out, Err: &errb, Now: func() time.Time { return clock }})
+		deps := Deps{Out: &out, Err: &errb, Now: func() time.Time { return clock }}
+		if c.engine != nil {
+			f := c.engine
+			deps.NewEngine = func(engine.Options) (Engine, error) { return f, nil }
+		}
+		code := Main(args, deps)
 		if code != c.code {
 			t.Fatalf("%v: exit %d, want %d\n%s%s", c.args, code, c.code, out.String(), errb.String())
 		}
@@ -110,10 +143,10 @@ func TestOutputGoldenAndSchema(t *testing.T) {
 		if err := schema.Validate(doc); err != nil {
 			t.Errorf("%v: output does not validate against %s: %v", c.args, schemaPath(c.command), err)
 		}
-		normalised := strings.ReplaceAll(out.String(), dir, "WORKDIR")
+		normalised := testIDs.ReplaceAllString(strings.ReplaceAll(out.String(), dir, "WORKDIR"), "TESTID")
 		golden := filepath.Join("testdata", "output", c.command+".json")
 		if c.code != ExitOK {
-			golden = filepath.Join("testdata", "output", c.command+"-invalid.json")
+			golden = filepath.Join("testdata", "output", c.command+"-exit"+strconv.Itoa(c.code)+".json")
 		}
 		if *updateContract {
 			os.MkdirAll(filepath.Dir(golden), 0o755)

@@ -22,6 +22,7 @@ type fakeEngine struct {
 
 	up        func(ctx context.Context, t engine.Target) (*engine.Result, error)
 	described *engine.Deployment
+	drift     *engine.DriftReport
 }
 
 func (f *fakeEngine) record(call string) {
@@ -54,7 +55,8 @@ func (f *fakeEngine) Unprotect(_ context.Context, stack string) (int, error) {
 }
 func (f *fakeEngine) Preview(_ context.Context, t engine.Target) (*engine.Result, error) {
 	f.record("preview " + t.StackName)
-	return &engine.Result{Stack: t.StackName, Operation: "preview"}, nil
+	return &engine.Result{Stack: t.StackName, Operation: "preview", Summary: map[string]int{"create": 1},
+		Changes: []engine.Change{{URN: "urn:bucket", Type: "aws:s3/bucketV2:BucketV2", Name: "storage-artifacts", Op: "create"}}}, nil
 }
 func (f *fakeEngine) Up(ctx context.Context, t engine.Target) (*engine.Result, error) {
 	f.record("up " + t.StackName)
@@ -66,6 +68,9 @@ func (f *fakeEngine) Destroy(_ context.Context, t engine.Target, remove bool) (*
 }
 func (f *fakeEngine) Drift(_ context.Context, t engine.Target) (*engine.DriftReport, error) {
 	f.record("drift " + t.StackName)
+	if f.drift != nil {
+		return f.drift, nil
+	}
 	return &engine.DriftReport{}, nil
 }
 

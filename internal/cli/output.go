@@ -7,6 +7,7 @@ import (
 	"github.com/mlprov/mlprov/internal/engine"
 	"github.com/mlprov/mlprov/internal/iampolicy"
 	"github.com/mlprov/mlprov/internal/policycheck"
+	"github.com/mlprov/mlprov/internal/report"
 	"github.com/mlprov/mlprov/stacks"
 )
 
@@ -161,4 +162,43 @@ func problemsOf(err error) []config.Problem {
 		return ve.Problems
 	}
 	return nil
+}
+
+// EngineResultOutput is the document of show-changes, deploy-product and
+// delete-product: the engine's result and its change count; deploy-product
+// adds what waits on a person and its report, delete-product Removed.
+type EngineResultOutput struct {
+	Header
+	*engine.Result
+	ChangeCount          int                          `json:"changeCount"`
+	PendingConfirmations []report.PendingConfirmation `json:"pendingConfirmations,omitempty"`
+	Report               string                       `json:"report,omitempty"`
+	Removed              bool                         `json:"removed,omitempty"`
+}
+
+// TestDeployOutput is test-deploy's document.
+type TestDeployOutput struct {
+	Header
+	*testDeployResult
+}
+
+// CheckDriftOutput is check-drift's document. Its drift rows are the drift
+// report's (same field names as the report's JSON twin).
+type CheckDriftOutput struct {
+	Header
+	Product *ProductRef              `json:"product"`
+	Stack   string                   `json:"stack"`
+	Checked int                      `json:"resourcesChecked"`
+	Drifted bool                     `json:"drifted"`
+	Drifts  []report.DriftedProperty `json:"drifts"`
+	Report  string                   `json:"report"`
+}
+
+func checkDriftOutput(p *product, in report.DriftInput, reportPath string) CheckDriftOutput {
+	drifts := in.Drifts
+	if drifts == nil {
+		drifts = []report.DriftedProperty{}
+	}
+	return CheckDriftOutput{Header: header("check-drift"), Product: p.ref(), Stack: p.names.StackName,
+		Checked: in.Checked, Drifted: len(in.Drifts) > 0, Drifts: drifts, Report: reportPath}
 }

@@ -135,7 +135,7 @@ func verifyTestDeployment(deps *Deps, eng Engine, stack string, doc *provtemplat
 
 func printTestDeploy(deps *Deps, g *GlobalOptions, r *testDeployResult) error {
 	if g.jsonOutput() {
-		return writeJSON(deps.Out, r)
+		return writeJSON(deps.Out, TestDeployOutput{header("test-deploy"), r})
 	}
 	if r.Deploy != nil {
 		printChanges(deps, r.Deploy)
