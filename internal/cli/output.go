@@ -125,6 +125,8 @@ type PlanOutput struct {
 	Product *ProductRef      `json:"product,omitempty"`
 	Passed  bool             `json:"passed"`
 	Steps   []planStepResult `json:"steps"`
+	// Policy is the verdict once the template was rendered.
+	Policy *policycheck.Result `json:"policy,omitempty"`
 }
 
 // ShowProductOutput is show-product's document.

@@ -1,13 +1,17 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/mlprov/mlprov/internal/atomicfile"
 	"github.com/mlprov/mlprov/internal/config"
+	"github.com/mlprov/mlprov/internal/fleet"
 	"github.com/mlprov/mlprov/internal/iampolicy"
 	"github.com/mlprov/mlprov/internal/policycheck"
 	"github.com/mlprov/mlprov/internal/provtemplate"
@@ -70,21 +74,56 @@ type planStepResult struct {
 	Problems []config.Problem `json:"problems,omitempty"`
 }
 
+type planOptions struct {
+	sarif string // --sarif FILE: also write the policy verdict as SARIF 2.1.0
+	fleet fleetOptions
+}
+
 func newPlanCommand(deps *Deps, g *GlobalOptions) *cobra.Command {
-	return &cobra.Command{
+	o := &planOptions{}
+	cmd := &cobra.Command{
 		Use:   "plan",
 		Short: "The first command to run: validate, render, policy-check, deployer policy and review report, offline",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runPlan(deps, g)
+			if o.fleet.active(cmd) {
+				o.fleet.sarif = o.sarif
+				return o.fleet.run(deps, g, fleetAction{name: "plan", run: func(d *Deps, pg *GlobalOptions) error {
+					return runPlan(d, pg, &planOptions{})
+				}, read: readPlan})
+			}
+			return runPlan(deps, g, o)
 		},
 	}
+	cmd.Flags().StringVar(&o.sarif, "sarif", "", "also write the policy verdict as SARIF 2.1.0 to this file (with --all: one file for every product)")
+	bindFleetFlags(cmd, &o.fleet)
+	return cmd
 }
 
 // loadStep is plan's first step: load and validate the config.
 const loadStep = "validate-config"
 
-func runPlan(deps *Deps, g *GlobalOptions) error {
+// readPlan reads plan's JSON output for the fleet summary: the policy
+// verdict, else the first failed step.
+func readPlan(out []byte, p *fleet.Product) (*policycheck.Result, error) {
+	var doc PlanOutput
+	if err := json.Unmarshal(out, &doc); err != nil {
+		return nil, err
+	}
+	for _, step := range doc.Steps {
+		if !step.OK && step.Action != "validate-prov-template" {
+			p.Summary = step.Action + ": " + step.Error
+			break
+		}
+	}
+	verdict := readPolicyVerdict(doc.Policy, p)
+	if doc.Policy != nil && p.Summary == "" {
+		p.Summary = policycheck.Summary(*doc.Policy)
+	}
+	return verdict, nil
+}
+
+func runPlan(deps *Deps, g *GlobalOptions, o *planOptions) error {
 	start := deps.Now()
 	p, err := g.loadProduct()
 	results := []planStepResult{{Action: loadStep, OK: err == nil, Duration: since(deps, start)}}
@@ -113,7 +152,14 @@ func runPlan(deps *Deps, g *GlobalOptions) error {
 			break
 		}
 	}
-	printPlan(deps, g, p, results)
+	printPlan(deps, g, s, results)
+	if o.sarif != "" && s.doc != nil {
+		err := atomicfile.Write(o.sarif, 0o644, func(w io.Writer) error { return policycheck.WriteSARIF(w, s.policy, g.path(p.names.TemplateFile())) })
+		if err != nil {
+			return err
+		}
+		g.audit.wrote(o.sarif)
+	}
 	if failed != nil {
 		return silentExit(exitCode(failed))
 	}
@@ -122,16 +168,24 @@ func runPlan(deps *Deps, g *GlobalOptions) error {
 
 func since(deps *Deps, t time.Time) string { return deps.Now().Sub(t).Round(time.Millisecond).String() }
 
-func printPlan(deps *Deps, g *GlobalOptions, p *product, results []planStepResult) {
+// printPlan prints the summary; s is nil when the config did not load.
+func printPlan(deps *Deps, g *GlobalOptions, s *planState, results []planStepResult) {
 	if g.jsonOutput() {
-		passed := true
+		out := PlanOutput{Header: header("plan"), Passed: true, Steps: results}
 		for _, r := range results {
-			passed = passed && r.OK
+			out.Passed = out.Passed && r.OK
 		}
-		writeJSON(deps.Out, PlanOutput{Header: header("plan"), Product: p.ref(), Passed: passed, Steps: results})
+		if s != nil {
+			out.Product = s.p.ref()
+			if s.doc != nil {
+				out.Policy = &s.policy
+			}
+		}
+		writeJSON(deps.Out, out)
 		return
 	}
-	if p != nil {
+	if s != nil {
+		p := s.p
 		fmt.Fprintf(deps.Out, "plan %s (%s, %s)\n", p.names.MLName, p.cfg.MLProduct.Tier, p.names.Scenario)
 	}
 	for _, r := range results {

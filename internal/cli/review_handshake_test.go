@@ -28,7 +28,7 @@ func TestReviewReportOfNewConnectionAsksForTheHandshake(t *testing.T) {
 	if code, out, errs := run(t, "create-review-report", "--config", config, "--workdir", dir); code != ExitOK {
 		t.Fatalf("exit %d\n%s%s", code, out, errs)
 	}
-	reports, _ := filepath.Glob(filepath.Join(dir, "ml/reports/*-review.json"))
+	reports, _ := filepath.Glob(filepath.Join(dir, "ml/reports/*-create-review-report-*.json"))
 	if len(reports) != 1 {
 		t.Fatalf("want one review JSON, got %v", reports)
 	}

@@ -71,6 +71,10 @@ type Client struct {
 type Environment struct {
 	Env    string `yaml:"env" json:"env"`
 	Region string `yaml:"region" json:"region"`
+	// CIDeployerRoleARN (prod only) is the IAM role of a CI pipeline that
+	// cannot present MFA: the deployer policy exempts it, and only it, from
+	// production's MFA requirement on mutating actions.
+	CIDeployerRoleARN string `yaml:"ci_deployer_role_arn,omitempty" json:"ci_deployer_role_arn,omitempty"`
 }
 
 type MLProduct struct {

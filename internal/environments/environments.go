@@ -25,9 +25,13 @@ type Properties struct {
 	// product key (on tiers that have one) are protected (MLP-SM-001), on
 	// every tier; delete-product lifts it only with --force.
 	DeletionProtection bool
-	// MFAForDestructive: the deployer policy denies destructive actions to a
-	// session without MFA.
-	MFAForDestructive bool
+	// NoStatefulDeletes: the deployer policy denies deleting the product's
+	// stateful resources (registry, bucket, key, repositories), so the
+	// product cannot be deleted while its other resources stay replaceable.
+	NoStatefulDeletes bool
+	// MFAForMutating: the deployer policy denies every mutating action to a
+	// session without MFA (except the config's CI deployer role).
+	MFAForMutating bool
 	// KeyDeletionWindowDays is the KMS key deletion window the program sets;
 	// MLP-KMS-003 advises against anything shorter.
 	KeyDeletionWindowDays int
@@ -43,8 +47,8 @@ const MinKeyDeletionWindowDays = 7
 var table = map[string]Properties{
 	Dev:     {KeyDeletionWindowDays: MinKeyDeletionWindowDays, MinSubnets: 1},
 	Test:    {KeyDeletionWindowDays: MinKeyDeletionWindowDays, MinSubnets: 1},
-	Staging: {ManualApproval: true, KeyDeletionWindowDays: MinKeyDeletionWindowDays, MinSubnets: 1},
-	Prod: {ManualApproval: true, DeletionProtection: true, MFAForDestructive: true,
+	Staging: {ManualApproval: true, NoStatefulDeletes: true, KeyDeletionWindowDays: MinKeyDeletionWindowDays, MinSubnets: 1},
+	Prod: {ManualApproval: true, DeletionProtection: true, MFAForMutating: true,
 		KeyDeletionWindowDays: 30, MinSubnets: 2},
 }
 

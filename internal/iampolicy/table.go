@@ -71,9 +71,13 @@ var table = map[string][]grant{
 		{sid: "KMSKeyCreate", ops: onCreate, on: everywhere, scope: byRequestTag, actions: []string{"kms:CreateKey"}},
 		{sid: "KMSKeyCreate", ops: onCreate, on: ownGenerated(naming.ARNs.KMSKey), scope: byRequestTag,
 			actions: []string{"kms:TagResource"}},
-		{sid: "KMSKey", ops: always, on: ownGenerated(naming.ARNs.KMSKey), scope: byResourceTag, actions: []string{
+		// Right after CreateKey the new key's tags may not authorize yet
+		// (KMS ABAC: up to five minutes), and the provider retries only
+		// NotFound: its reads and the rotation switch go by ARN alone.
+		{sid: "KMSNewKey", ops: always, on: ownGenerated(naming.ARNs.KMSKey), newResource: true, actions: []string{
 			"kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"}},
-		{sid: "KMSKey", ops: onWrite, on: ownGenerated(naming.ARNs.KMSKey), scope: byResourceTag, actions: []string{
+		{sid: "KMSNewKey", ops: onCreate, on: ownGenerated(naming.ARNs.KMSKey), newResource: true, actions: []string{"kms:EnableKeyRotation"}},
+		{sid: "KMSKey", ops: onUpdate, on: ownGenerated(naming.ARNs.KMSKey), scope: byResourceTag, actions: []string{
 			"kms:EnableKeyRotation", "kms:PutKeyPolicy"}},
 		{sid: "KMSKey", ops: onUpdate, on: ownGenerated(naming.ARNs.KMSKey), scope: byResourceTag, actions: []string{
 			"kms:DisableKeyRotation", "kms:UpdateKeyDescription", "kms:TagResource", "kms:UntagResource",
@@ -98,14 +102,15 @@ var table = map[string][]grant{
 		{sid: "CodeCommit", ops: onCreate, on: ownName(naming.ARNs.Repository), actions: []string{"codecommit:CreateRepository"}},
 		{sid: "CodeCommit", ops: onWrite, on: ownName(naming.ARNs.Repository), actions: []string{"codecommit:TagResource"}},
 		{sid: "CodeCommit", ops: onUpdate, on: ownName(naming.ARNs.Repository), actions: []string{
-			"codecommit:UpdateRepositoryDescription", "codecommit:UntagResource"}},
+			"codecommit:UpdateRepositoryDescription", "codecommit:UpdateRepositoryEncryptionKey", "codecommit:UntagResource"}},
 		{sid: "CodeCommit", ops: onDelete, on: ownName(naming.ARNs.Repository), actions: []string{"codecommit:DeleteRepository"}},
 	},
 	typeConnection: {
 		{sid: "ConnectionCreate", ops: onCreate, on: everywhere, scope: byRequestTag, actions: []string{"codeconnections:CreateConnection"}},
 		{sid: "ConnectionCreate", ops: onCreate, on: ownGenerated(naming.ARNs.Connection), scope: byRequestTag,
 			actions: []string{"codeconnections:TagResource"}},
-		{sid: "Connection", ops: always, on: ownGenerated(naming.ARNs.Connection), scope: byResourceTag, actions: []string{
+		// Read right after create (waitConnectionCreated): by ARN, as for a new KMS key.
+		{sid: "ConnectionRead", ops: always, on: ownGenerated(naming.ARNs.Connection), newResource: true, actions: []string{
 			"codeconnections:GetConnection", "codeconnections:ListTagsForResource"}},
 		{sid: "Connection", ops: onUpdate, on: ownGenerated(naming.ARNs.Connection), scope: byResourceTag, actions: []string{
 			"codeconnections:TagResource", "codeconnections:UntagResource"}},
@@ -132,12 +137,16 @@ var table = map[string][]grant{
 		passRole("roleArn", "codepipeline.amazonaws.com"),
 		// A connection source needs PassConnection: on the product's own
 		// connection (generated id, so by tag) or on the one the config names.
-		{sid: "PassConnection", ops: onWrite, on: ownConnection, scope: byResourceTag, tagsOf: ownConnectionInputs,
+		// The product's own connection is created just before the pipeline:
+		// its tags may not authorize yet, so it goes by ARN (newResource).
+		{sid: "PassConnection", ops: onWrite, on: ownConnection, newResource: true,
 			passed:  &contextValue{"codeconnections:PassedToService", "codepipeline.amazonaws.com"},
 			actions: []string{"codeconnections:PassConnection"}},
-		{sid: "PassConnection", ops: onWrite, on: givenConnection, shared: true, // several products may name one connection
-			passed:  &contextValue{"codeconnections:PassedToService", "codepipeline.amazonaws.com"},
-			actions: []string{"codeconnections:PassConnection"}},
+		// A connection the config names; several products may name one. AWS
+		// wants the action prefix of the ARN's service: connections made
+		// before the CodeConnections rename keep codestar-connections ARNs.
+		passGivenConnection("codeconnections"),
+		passGivenConnection("codestar-connections"),
 	},
 	awstypes.EventRule: {
 		{sid: "EventRules", ops: always, on: ownName(naming.ARNs.EventRule), actions: []string{
@@ -226,7 +235,8 @@ var table = map[string][]grant{
 			actions: []string{"ec2:DeleteSecurityGroup"}},
 	},
 	awstypes.VPCEndpoint: {
-		{sid: "EC2Describe", ops: always, on: everywhere, actions: []string{"ec2:DescribeVpcEndpoints", "ec2:DescribePrefixLists"}},
+		{sid: "EC2Describe", ops: always, on: everywhere, actions: []string{
+			"ec2:DescribeVpcEndpoints", "ec2:DescribePrefixLists", "ec2:DescribeNetworkInterfaces"}},
 		{sid: "VPCEndpointCreate", ops: onCreate, on: ownGenerated(naming.ARNs.VPCEndpoint), scope: byRequestTag,
 			actions: []string{"ec2:CreateVpcEndpoint", "ec2:CreateTags"}},
 		{sid: "AttachToVPC", ops: onCreate, on: network("vpc", "subnet", "security-group", "route-table"), shared: true,
@@ -271,9 +281,12 @@ var table = map[string][]grant{
 	awstypes.NativeGetURLSuffix:          nil,
 	awstypes.GetSSMParameter:             {readParameter("name")},
 	awstypes.NativeGetSSMParameterString: {readParameter("name")},
-	awstypes.GetVPC:                      {{sid: "EC2Describe", ops: onInvoke, on: everywhere, actions: []string{"ec2:DescribeVpcs"}}},
-	awstypes.GetSubnet:                   {{sid: "EC2Describe", ops: onInvoke, on: everywhere, actions: []string{"ec2:DescribeSubnets"}}},
-	awstypes.GetSubnets:                  {{sid: "EC2Describe", ops: onInvoke, on: everywhere, actions: []string{"ec2:DescribeSubnets"}}},
+	awstypes.GetVPC: {
+		{sid: "EC2Describe", ops: onInvoke, on: everywhere, actions: []string{"ec2:DescribeVpcs", "ec2:DescribeRouteTables"}},
+		{sid: "EC2DescribeVpc", ops: onInvoke, on: lookedUpVPC, shared: true, actions: []string{"ec2:DescribeVpcAttribute"}},
+	},
+	awstypes.GetSubnet:  {{sid: "EC2Describe", ops: onInvoke, on: everywhere, actions: []string{"ec2:DescribeSubnets"}}},
+	awstypes.GetSubnets: {{sid: "EC2Describe", ops: onInvoke, on: everywhere, actions: []string{"ec2:DescribeSubnets"}}},
 }
 
 // bucketSetting is a split S3 bucket resource: read, write and remove one setting.
@@ -423,24 +436,32 @@ func ownConnection(t Target) []string {
 	return out
 }
 
-func ownConnectionInputs(t Target) map[string]any {
-	for _, arn := range pipelineConnections(t) {
-		if in := t.Related(typeConnection, arn); in != nil {
-			return in
-		}
-	}
-	return nil
+// passGivenConnection lets a pipeline use a connection the config names
+// (connection_arn) whose ARN belongs to service.
+func passGivenConnection(service string) grant {
+	return grant{sid: "PassConnection", ops: onWrite, shared: true,
+		passed:  &contextValue{service + ":PassedToService", "codepipeline.amazonaws.com"},
+		actions: []string{service + ":PassConnection"},
+		on: func(t Target) []string {
+			var out []string
+			for _, arn := range pipelineConnections(t) {
+				if t.Related(typeConnection, arn) == nil && strings.HasPrefix(arn, "arn:aws:"+service+":") {
+					out = append(out, arn)
+				}
+			}
+			return out
+		}}
 }
 
-// givenConnection is a connection the config names (connection_arn).
-func givenConnection(t Target) []string {
-	var out []string
-	for _, arn := range pipelineConnections(t) {
-		if t.Related(typeConnection, arn) == nil {
-			out = append(out, arn)
-		}
+// lookedUpVPC is the VPC a lookup names: its id, or any VPC of the account
+// and region in policy mode (with vpc_source ssm the id is known only at
+// deploy time).
+func lookedUpVPC(t Target) []string {
+	id := t.input("id")
+	if t.policy || id == "" {
+		id = "*"
 	}
-	return out
+	return []string{t.ARNs.EC2Resource("vpc", id)}
 }
 
 func appendUnique(list []string, v string) []string {

@@ -54,6 +54,8 @@ func Document(cfg *config.Config, names naming.Names, rec *Recording) *provtempl
 			Stack:         names.StackName,
 			Project:       naming.Project,
 			ConfigFile:    cfg.Path,
+
+			CIDeployerRoleARN: cfg.Environment.CIDeployerRoleARN,
 		},
 		Resources: rec.Resources,
 		Lookups:   rec.Lookups,
