@@ -17,6 +17,8 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/mlprov/mlprov/internal/engine"
+	"github.com/mlprov/mlprov/internal/fleet"
+	"github.com/mlprov/mlprov/internal/policycheck"
 )
 
 var updateContract = flag.Bool("update-contract", false, "rewrite internal/cli/schemas and testdata/output golden files")
@@ -133,7 +135,7 @@ func TestOutputGoldenAndSchema(t *testing.T) {
 		if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
 			t.Fatalf("%v: stdout is not one JSON document: %v\n%s", c.args, err, out.String())
 		}
-		if m, _ := doc.(map[string]any); m["schemaVersion"] != OutputSchemaVersion || m["command"] != c.command {
+		if m, _ := doc.(map[string]any); m["schemaVersion"] != float64(OutputSchemaVersion) || m["command"] != c.command {
 			t.Errorf("%v: header %v %v", c.args, m["schemaVersion"], m["command"])
 		}
 		abs, _ := filepath.Abs(schemaPath(c.command))
@@ -187,7 +189,7 @@ func outputSchema(command string, t reflect.Type) map[string]any {
 	s := typeSchema(t)
 	s["$schema"] = "https://json-schema.org/draft/2020-12/schema"
 	s["$id"] = "https://github.com/mlprov/mlprov/internal/cli/schemas/" + command + ".schema.json"
-	s["title"] = "mlprov " + command + " -o json, schema version " + OutputSchemaVersion
+	s["title"] = "mlprov " + command + " -o json, schema version " + strconv.Itoa(OutputSchemaVersion)
 	return s
 }
 
@@ -272,5 +274,34 @@ func TestPlanPrintsEachProblemOnce(t *testing.T) {
 	}
 	if !strings.Contains(out, "FAIL validate-config") {
 		t.Errorf("the summary does not show the failed step:\n%s", out)
+	}
+}
+
+// The fleet summary reads each product's document: it must understand the
+// pinned documents of this contract.
+func TestFleetReadsTheContractDocuments(t *testing.T) {
+	read := func(file string, reader func([]byte, *fleet.Product) (*policycheck.Result, error)) fleet.Product {
+		t.Helper()
+		b, err := os.ReadFile(filepath.Join("testdata", "output", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p fleet.Product
+		if _, err := reader(b, &p); err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		return p
+	}
+	if p := read("check-drift-exit5.json", readCheckDrift); p.Drifted != 1 || !strings.Contains(p.Summary, "in 30 checked") {
+		t.Errorf("check-drift: %+v", p)
+	}
+	if p := read("show-changes.json", readShowChanges); p.Changes != 1 {
+		t.Errorf("show-changes: %+v", p)
+	}
+	if p := read("validate-prov-template.json", readValidateProvTemplate); p.Violations != 0 || p.Summary == "" {
+		t.Errorf("validate-prov-template: %+v", p)
+	}
+	if p := read("plan-exit3.json", readPlan); !strings.Contains(p.Summary, "validate-config") {
+		t.Errorf("plan of an invalid config: %+v", p)
 	}
 }

@@ -14,13 +14,14 @@ import (
 // The machine output contract: every command's -o json is one of the typed
 // documents below. Each starts with schemaVersion and command; the JSON
 // Schema of each is internal/cli/schemas/{command}.schema.json. A change
-// that removes or renames a field, or changes its type, raises the major
-// version; adding a field raises the minor one.
-const OutputSchemaVersion = "1.0"
+// that removes or renames a field, or changes its type, raises the version;
+// adding a field does not. The fleet summary (internal/fleet) counts the
+// same way.
+const OutputSchemaVersion = 1
 
 // Header opens every JSON document a command prints.
 type Header struct {
-	SchemaVersion string `json:"schemaVersion"`
+	SchemaVersion int    `json:"schemaVersion"`
 	Command       string `json:"command"`
 }
 
