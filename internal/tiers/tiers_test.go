@@ -1,12 +1,12 @@
 package tiers_test
 
 import (
-	"io/fs"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/mlprov/mlprov/internal/literalscan"
 )
 
 // nameLiteral matches a tier or environment name written as a Go string.
@@ -18,37 +18,14 @@ var nameLiteral = regexp.MustCompile(`"(starter|professional|enterprise|dev|test
 // build version "dev" is not an environment).
 func TestNoTierOrEnvironmentLiteralOutsideTheTables(t *testing.T) {
 	root, _ := filepath.Abs(filepath.Join("..", ".."))
-	allowed := map[string]bool{filepath.Join(root, "internal", "tiers"): true, filepath.Join(root, "internal", "environments"): true}
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if allowed[path] || (path != root && strings.HasPrefix(d.Name(), ".")) || d.Name() == "bin" || d.Name() == "node_modules" {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		for i, line := range strings.Split(string(b), "\n") {
-			code := strings.TrimSpace(line)
-			if strings.HasPrefix(code, "//") || strings.Contains(strings.ToLower(code), "version") {
-				continue
-			}
-			for _, m := range nameLiteral.FindAllStringSubmatch(code, -1) {
-				rel, _ := filepath.Rel(root, path)
-				t.Errorf("%s:%d: %q written out; use internal/tiers or internal/environments", rel, i+1, m[1])
-			}
-		}
-		return nil
+	allowed := []string{filepath.Join(root, "internal", "tiers"), filepath.Join(root, "internal", "environments")}
+	hits, err := literalscan.Find(root, nameLiteral, allowed, func(line string) bool {
+		return strings.Contains(strings.ToLower(line), "version")
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, h := range hits {
+		t.Errorf("%s written out; use internal/tiers or internal/environments", h)
 	}
 }
