@@ -116,14 +116,14 @@ func checkEndpointGroup(t *testing.T, sg provtemplate.Resource, vpcID string) {
 		t.Fatalf("ingress rules %v", sg.Inputs["ingress"])
 	}
 	rule := obj(ingress[0])
-	if rule["protocol"] != "tcp" || rule["fromPort"] != int64(443) || rule["toPort"] != int64(443) ||
+	if rule["protocol"] != "tcp" || rule["fromPort"] != float64(443) || rule["toPort"] != float64(443) ||
 		!slices.Equal(strs(rule["cidrBlocks"]), []string{cidr}) || str(rule["description"]) == "" {
 		t.Errorf("ingress rule %v, want TCP 443 from %s with a description", rule, cidr)
 	}
 	egress, _ := sg.Inputs["egress"].([]any)
 	for _, e := range egress {
 		r := obj(e)
-		if r["fromPort"] != int64(443) || str(r["description"]) == "" || slices.Contains(strs(r["cidrBlocks"]), "0.0.0.0/0") {
+		if r["fromPort"] != float64(443) || str(r["description"]) == "" || slices.Contains(strs(r["cidrBlocks"]), "0.0.0.0/0") {
 			t.Errorf("egress rule %v", r)
 		}
 	}

@@ -90,13 +90,13 @@ func TestProductKeyOnlyOnEnterprise(t *testing.T) {
 			t.Errorf("%s creates KMS keys %v, want %v", tier, got, want)
 		}
 	}
-	for env, window := range map[string]int64{"prod": 30, "dev": 7} {
+	for env, window := range map[string]float64{"prod": 30, "dev": 7} {
 		cfg := baseConfig(config.TierEnterprise, env)
 		n := naming.For(cfg)
 		rec := run(t, cfg, stacks.Options{})
 		key := one(t, rec, tKey)
 		if key.Inputs["enableKeyRotation"] != true || str(key.Inputs["description"]) == "" || key.Inputs["deletionWindowInDays"] != window {
-			t.Errorf("%s key: rotation %v, description %q, window %v (want %d)", env,
+			t.Errorf("%s key: rotation %v, description %q, window %v (want %v)", env,
 				key.Inputs["enableKeyRotation"], key.Inputs["description"], key.Inputs["deletionWindowInDays"], window)
 		}
 		if got := one(t, rec, "aws:kms/alias:Alias").PhysicalName; got != "alias/"+n.MLName {
@@ -291,7 +291,7 @@ func TestLogGroupsRetentionAndEncryption(t *testing.T) {
 	cases := []struct {
 		tier      config.Tier
 		configure int
-		want      int64
+		want      float64
 		groups    int
 	}{
 		{config.TierStarter, 0, 90, 2},
@@ -308,7 +308,7 @@ func TestLogGroupsRetentionAndEncryption(t *testing.T) {
 		}
 		for _, g := range groups {
 			if g.Inputs["retentionInDays"] != c.want {
-				t.Errorf("%s (%d): %s retention %v, want %d", c.tier, c.configure, g.PhysicalName, g.Inputs["retentionInDays"], c.want)
+				t.Errorf("%s (%d): %s retention %v, want %v", c.tier, c.configure, g.PhysicalName, g.Inputs["retentionInDays"], c.want)
 			}
 			encrypted := strings.HasPrefix(str(g.Inputs["kmsKeyId"]), "arn:aws:kms:")
 			if encrypted != (c.tier == config.TierEnterprise) {

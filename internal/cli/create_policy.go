@@ -27,8 +27,9 @@ func newCreatePolicyCommand(deps *Deps, g *GlobalOptions) *cobra.Command {
 		Use:   "create-policy",
 		Short: "Write the deployer's least-privilege IAM policy to ml/policies/",
 		Long: `Derives the IAM policy the person or CI role running mlprov needs for this product from its
-rendered resources, scoped to the product's ARNs and tags. A policy over AWS's 6,144-character
-managed-policy limit is written as numbered parts (-1.json, -2.json …) that together grant the same.
+rendered resources, scoped to the product's ARNs and tags, to the old tool's file
+ml/policies/{ml_name}-{scenario}-iam-policy.json. Only a policy over AWS's 6,144-character
+managed-policy limit adds further documents beside it (-2.json, -3.json …); attach them all.
 With --diff, also shows what changed against the policy already on disk.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {

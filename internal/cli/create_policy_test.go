@@ -135,3 +135,34 @@ func TestCreatePolicyThatFitsStaysOneFile(t *testing.T) {
 		t.Errorf("the single file is not one managed policy (%d characters, limit 6144): %v", compact.Len(), err)
 	}
 }
+
+// A user migrating has the old tool's policy file, named with its scenario
+// spelling (…-codecommit-ssm-iam-policy.json for mlprov's …-codecommit-sgprov-ssm):
+// --diff compares against it, and leaves it in place.
+func TestCreatePolicyDiffAgainstTheOldToolsFile(t *testing.T) {
+	const cfg = "../../configs/globalbank-prod-c001-us-west-2-demand-forecasting-ml-codecommit-sgprov-ssm.yaml"
+	dir, scratch := t.TempDir(), t.TempDir()
+	if code, out, errs := run(t, "create-policy", "-c", cfg, "--workdir", scratch); code != ExitOK {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	d := readPolicy(t, filepath.Join(scratch, "ml/policies/globalbank-prod-c001-us-west-2-demand-forecasting-ml-codecommit-sgprov-ssm-iam-policy.json"))
+	removed := ""
+	for i, s := range d.Statement {
+		if len(s.Action) > 1 && removed == "" {
+			removed, d.Statement[i].Action = s.Action[0], s.Action[1:]
+		}
+	}
+	old := filepath.Join(dir, "ml/policies/globalbank-prod-c001-us-west-2-demand-forecasting-ml-codecommit-ssm-iam-policy.json")
+	os.MkdirAll(filepath.Dir(old), 0o755)
+	b, _ := json.Marshal(d)
+	if err := os.WriteFile(old, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := run(t, "create-policy", "-c", cfg, "--workdir", dir, "--diff")
+	if code != ExitOK || !strings.Contains(out, "+ action   "+removed) {
+		t.Errorf("diff against the old tool's file does not add back %s: exit %d\n%s%s", removed, code, out, errs)
+	}
+	if after, err := os.ReadFile(old); err != nil || !bytes.Equal(after, b) {
+		t.Errorf("the old tool's file was changed or removed: %v", err)
+	}
+}

@@ -183,8 +183,13 @@ var helpAndVersionFlags = map[string]bool{"-h": true, "--help": true, "-v": true
 // returns "". A script's "-con FILE" without "-act", or with a misspelled one,
 // must fail rather than print help and "succeed". Bare "mlprov" prints help.
 func missingAction(args []string, actions map[string]bool) string {
-	if len(args) == 0 || actions[args[0]] || helpAndVersionFlags[args[0]] {
+	if len(args) == 0 {
 		return ""
+	}
+	for _, a := range args {
+		if actions[a] || helpAndVersionFlags[a] {
+			return "" // flags may stand before the action: mlprov --workdir W plan
+		}
 	}
 	if strings.HasPrefix(args[0], "-") {
 		return "no action given"

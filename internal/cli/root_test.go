@@ -101,4 +101,7 @@ func TestLegacyFormWithoutValidActionIsAUsageError(t *testing.T) {
 	if code, _, _ := run(t, "--help"); code != ExitOK {
 		t.Errorf("--help: exit %d", code)
 	}
+	if code, out, errs := run(t, "--output", "json", "exit-codes"); code != ExitOK {
+		t.Errorf("global flags before the action: exit %d\n%s%s", code, out, errs)
+	}
 }

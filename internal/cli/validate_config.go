@@ -77,7 +77,11 @@ func runValidateConfig(deps *Deps, g *GlobalOptions, o *validateConfigOptions) e
 	results := make([]validationResult, 0, len(files))
 	invalid := 0
 	for _, f := range files {
-		r := validateFile(f)
+		r, names := validateFile(f)
+		if o.all == "" && names != nil {
+			// One product: its audit log is named after it, as the old tool's.
+			g.audit.names, g.audit.config = names, f
+		}
 		if !r.Valid {
 			invalid++
 		}
@@ -102,7 +106,8 @@ func runValidateConfig(deps *Deps, g *GlobalOptions, o *validateConfigOptions) e
 	return nil
 }
 
-func validateFile(path string) validationResult {
+// validateFile judges one file; names are nil unless it is valid.
+func validateFile(path string) (validationResult, *naming.Names) {
 	r := validationResult{File: path}
 	cfg, err := config.Load(path)
 	var ve *config.ValidationError
@@ -117,8 +122,9 @@ func validateFile(path string) validationResult {
 		r.ShortenedNames = n.Shortened
 		r.Problems = quotaProblems(cfg)
 		r.Valid = len(r.Problems) == 0
+		return r, &n
 	}
-	return r
+	return r, nil
 }
 
 // quotaProblems renders the product offline (and a test deployment, whose
@@ -138,16 +144,20 @@ func quotaProblems(cfg *config.Config) []config.Problem {
 			return append(out, config.Problem{Message: fmt.Sprintf("cannot render the product to check AWS policy size quotas: %v", err)})
 		}
 		for _, u := range quota.Check(doc.Resources) {
-			msg := u.String() + where
 			if seen[u.What+u.Name] {
 				continue
 			}
 			seen[u.What+u.Name] = true
-			out = append(out, config.Problem{Path: "ml_product", Message: msg,
-				Fix: "shorten client.company_prefix, ml_product.use_case or ml_product.workload (policies carry the product's resource names)"})
+			out = append(out, quotaProblem(u, where))
 		}
 	}
 	return out
+}
+
+// quotaProblem reports one document over its quota, with its size and limit.
+func quotaProblem(u quota.Usage, where string) config.Problem {
+	return config.Problem{Path: "ml_product", Message: u.String() + where,
+		Fix: "shorten client.company_prefix, ml_product.use_case or ml_product.workload (policies carry the product's resource names)"}
 }
 
 func printValidation(deps *Deps, r validationResult) {

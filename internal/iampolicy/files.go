@@ -70,11 +70,15 @@ func ReadFiles(workdir string, names naming.Names) ([]policydoc.Document, error)
 }
 
 // existing lists the product's policy files on disk: the first file, then
-// the further documents in order.
+// the further documents in order. Without one, the old tool's file (its
+// scenario spelling) is the policy on disk, so --diff shows what changes
+// against the policy a user migrates from.
 func existing(workdir string, names naming.Names) []string {
 	var out []string
 	if isFile(filepath.Join(workdir, names.PolicyFile())) {
 		out = append(out, filepath.Join(workdir, names.PolicyFile()))
+	} else if old := filepath.Join(workdir, names.OldPolicyFile()); names.OldScenario() != names.Scenario && isFile(old) {
+		return []string{old}
 	}
 	for i := 2; ; i++ {
 		p := filepath.Join(workdir, names.PolicyPartFile(i))

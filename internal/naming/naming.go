@@ -1,6 +1,8 @@
 // Package naming builds every physical name, SSM path, scenario, stack name
 // and file name of PRODUCT.md §2 in one place, and checks each against its
-// AWS limit. Names are never truncated: a name that does not fit is reported.
+// limit. Contract names are exact, and one that does not fit is reported;
+// every other name takes the documented shortened form (Shorten) when its
+// full form does not fit, and is listed in Names.Shortened.
 package naming
 
 import (
@@ -307,6 +309,16 @@ func FromOldScenario(name string) string {
 		}
 	}
 	return name
+}
+
+// OldScenario is the old tool's spelling of this product's scenario (the
+// inverse of FromOldScenario): "codecommit-sgprov-ssm" is "codecommit-ssm".
+func (n Names) OldScenario() string { return strings.Replace(n.Scenario, "-sgprov-", "-", 1) }
+
+// OldPolicyFile is the policy file the old tool wrote for this product:
+// ml/policies/{ml_name}-{old scenario}-iam-policy.json.
+func (n Names) OldPolicyFile() string {
+	return PoliciesDir + "/" + n.MLName + "-" + n.OldScenario() + "-iam-policy.json"
 }
 
 // SSMPath is the full parameter name of one output key.

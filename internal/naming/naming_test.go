@@ -232,4 +232,11 @@ func TestFromOldScenario(t *testing.T) {
 			t.Errorf("FromOldScenario(%q) = %q, want %q", in, got, want)
 		}
 	}
+	// OldScenario is its inverse for every scenario mlprov writes.
+	for _, sc := range []string{"codecommit-sgprov-ssm", "s3-sgprov-direct-workload-rtb", "codeconnections-standalone-ssm", "s3"} {
+		n := Names{Scenario: sc}
+		if got := FromOldScenario(n.OldScenario()); got != sc {
+			t.Errorf("FromOldScenario(OldScenario(%q)) = %q", sc, got)
+		}
+	}
 }

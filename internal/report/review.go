@@ -163,17 +163,17 @@ func BuildReview(in ReviewInput) Review {
 			Kind: KindReview, Title: "Review: " + doc.Product.MLName, GeneratedAt: in.Now.UTC(),
 			Generator: "mlprov " + in.Version, Product: SummaryOf(doc.Product),
 		},
-		ResourceCount:  len(doc.Custom()),
-		Components:     groupByComponent(doc),
-		Outputs:        doc.Outputs,
-		Inputs:         inputsRead(doc),
-		Checklist:      checklist(doc, in.Policy),
-		Policy:         policySection(doc, in.Policy),
-		Waivers:        waiverRows(doc, in.Now),
-		Deployer:       in.Deployer,
-		Cost:           EstimateMonthlyCost(doc),
-		ShortenedNames: in.ShortenedNames,
+		ResourceCount: len(doc.Custom()),
+		Components:    groupByComponent(doc),
+		Outputs:       doc.Outputs,
+		Inputs:        inputsRead(doc),
+		Checklist:     checklist(doc, in.Policy),
+		Policy:        policySection(doc, in.Policy),
+		Waivers:       waiverRows(doc, in.Now),
+		Deployer:      in.Deployer,
+		Cost:          EstimateMonthlyCost(doc),
 	}
+	r.ShortenedNames = in.ShortenedNames
 	r.Prerequisites = prerequisites(doc, in.Policy, r.Waivers, in.Deployer)
 	if r.Outputs == nil {
 		r.Outputs = []provtemplate.Output{}

@@ -41,7 +41,7 @@ var tierCases = map[string]tierCase{
 		driftType: bucketType, driftProperty: "tags", driftValue: map[string]any{"changed-by": "someone-else"},
 	},
 	"enterprise": {
-		config:  "configs/globalbank-prod-c001-us-west-2-churn-ml-codecommit-standalone-ssm.yaml",
+		config:  "configs/globalbank-prod-c001-us-west-2-demand-forecasting-ml-codecommit-standalone-ssm.yaml", // the old guide's enterprise product
 		editOld: `cost_center: "4410"`, editNew: `cost_center: "4499"`, editValue: "4410",
 		driftType: kmsKeyType, driftProperty: "enableKeyRotation", driftValue: false,
 		driftSecurity: engine.SecurityConcern("enableKeyRotation"),
