@@ -5,7 +5,6 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/mlprov/mlprov/internal/literalscan"
 )
 
 // tokenLiteral matches a quoted Pulumi AWS type token in Go source:
@@ -41,38 +42,13 @@ func repoRoot(t *testing.T) string {
 // code names a type token only through this package. Tests may spell tokens
 // out: they pin the strings independently of this table.
 func TestNoTokenLiteralOutsideThisPackage(t *testing.T) {
-	root := repoRoot(t)
 	self, _ := filepath.Abs(".")
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if path == self || strings.HasPrefix(d.Name(), ".") || d.Name() == "bin" || d.Name() == "node_modules" {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		for i, line := range strings.Split(string(b), "\n") {
-			if strings.HasPrefix(strings.TrimSpace(line), "//") {
-				continue // a comment may show an example token
-			}
-			for _, m := range tokenLiteral.FindAllStringSubmatch(line, -1) {
-				rel, _ := filepath.Rel(root, path)
-				t.Errorf("%s:%d: type token %s written out; use the internal/awstypes constant (add it there if it is new)", rel, i+1, m[1])
-			}
-		}
-		return nil
-	})
+	hits, err := literalscan.Find(repoRoot(t), tokenLiteral, []string{self}, nil)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, h := range hits {
+		t.Errorf("%s: type token written out; use the internal/awstypes constant (add it there if it is new)", h)
 	}
 }
 

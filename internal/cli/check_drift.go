@@ -51,12 +51,13 @@ func runCheckDrift(deps *Deps, g *GlobalOptions, o *checkDriftOptions) error {
 		return err
 	}
 	sortSecurityFirst(drift.Resources)
-	reportPath, err := writeDriftReport(g, p, driftReportInput(deps, p, drift))
+	in := driftReportInput(deps, p, drift)
+	reportPath, err := writeDriftReport(g, p, in)
 	if err != nil {
 		return err
 	}
 	if g.jsonOutput() {
-		if err := writeJSON(deps.Out, drift); err != nil {
+		if err := writeJSON(deps.Out, checkDriftOutput(p, in, reportPath)); err != nil {
 			return err
 		}
 	} else {
@@ -69,11 +70,11 @@ func runCheckDrift(deps *Deps, g *GlobalOptions, o *checkDriftOptions) error {
 }
 
 // notDeployed is the error of an action that needs a deployed product.
-func notDeployed(p *product, eng *engine.Engine) error {
+func notDeployed(p *product, eng Engine) error {
 	return notDeployedStack(p.names.StackName, eng)
 }
 
-func notDeployedStack(stack string, eng *engine.Engine) error {
+func notDeployedStack(stack string, eng Engine) error {
 	return fmt.Errorf("no deployed product %s in %s (run deploy-product --force first)", stack, eng.Backend())
 }
 

@@ -41,8 +41,9 @@ func TestValidateConfigBadFileExitsInvalidWithLine(t *testing.T) {
 		t.Errorf("problem not reported with path and line:\n%s", out)
 	}
 	code, out, _ = run(t, "validate-config", "--config", path, "--output", "json")
-	var results []validationResult
-	if err := json.Unmarshal([]byte(out), &results); err != nil || code != ExitInvalidConfig || len(results) != 1 || results[0].Valid {
+	var doc ValidateConfigOutput
+	err := json.Unmarshal([]byte(out), &doc)
+	if results := doc.Results; err != nil || code != ExitInvalidConfig || len(results) != 1 || results[0].Valid {
 		t.Fatalf("json output: code %d err %v\n%s", code, err, out)
 	}
 }

@@ -65,20 +65,17 @@ func runCreatePolicy(deps *Deps, g *GlobalOptions, o *createPolicyOptions) error
 	if err != nil {
 		return err
 	}
-	return printPolicy(deps, g, o, paths, docs, changes)
+	return printPolicy(deps, g, o, p, paths, docs, changes)
 }
 
-func printPolicy(deps *Deps, g *GlobalOptions, o *createPolicyOptions, paths []string, docs []policydoc.Document, changes []iampolicy.Change) error {
+func printPolicy(deps *Deps, g *GlobalOptions, o *createPolicyOptions, p *product, paths []string, docs []policydoc.Document, changes []iampolicy.Change) error {
 	files := make([]policyFileResult, len(docs))
 	for i, d := range docs {
 		files[i] = policyFileResult{File: paths[i], Statements: len(d.Statement), Size: iampolicy.Size(d)}
 	}
 	if g.jsonOutput() {
-		out := map[string]any{"files": files}
-		if o.diff {
-			out["changes"] = changes
-		}
-		return writeJSON(deps.Out, out)
+		return writeJSON(deps.Out, CreatePolicyOutput{Header: header("create-policy"), Product: p.ref(),
+			Wrote: paths, Files: files, Changes: policyChanges(changes)})
 	}
 	for _, f := range files {
 		fmt.Fprintf(deps.Out, "wrote %s (%d statements, %d of %d characters)\n", f.File, f.Statements, f.Size, iampolicy.MaxManagedPolicySize)

@@ -21,7 +21,8 @@ func newCreateProvTemplateCommand(deps *Deps, g *GlobalOptions) *cobra.Command {
 				return err
 			}
 			if g.jsonOutput() {
-				return writeJSON(deps.Out, map[string]any{"template": path, "resources": len(doc.Resources)})
+				return writeJSON(deps.Out, CreateProvTemplateOutput{Header: header("create-prov-template"), Product: p.ref(),
+					Wrote: []string{path}, Resources: len(doc.Custom()), Outputs: len(doc.Outputs)})
 			}
 			fmt.Fprintf(deps.Out, "wrote %s (%d resources, %d SSM outputs)\n", path, len(doc.Custom()), len(doc.Outputs))
 			return nil

@@ -38,8 +38,8 @@ The policy verdict is reported, not enforced: validate-prov-template is the gate
 				return err
 			}
 			if g.jsonOutput() {
-				return writeJSON(deps.Out, map[string]any{"wrote": written, "policyPassed": review.Policy.Passed,
-					"estimatedMonthlyCostUSD": review.Cost.Total})
+				return writeJSON(deps.Out, CreateReviewReportOutput{Header: header("create-review-report"), Product: p.ref(),
+					Wrote: written, PolicyPassed: review.Policy.Passed, EstimatedMonthlyCostUSD: review.Cost.Total})
 			}
 			for _, path := range written {
 				fmt.Fprintf(deps.Out, "wrote %s\n", path)

@@ -80,10 +80,8 @@ func runDeleteProduct(deps *Deps, g *GlobalOptions, o *deleteProductOptions) err
 		return err
 	}
 	if g.jsonOutput() {
-		out, err := resultJSON(res, map[string]any{"removed": true})
-		if err != nil {
-			return err
-		}
+		out := resultJSON("delete-product", res)
+		out.Removed = true
 		return writeJSON(deps.Out, out)
 	}
 	printChanges(deps, res)

@@ -72,10 +72,8 @@ func runDeployProduct(deps *Deps, g *GlobalOptions, o *deployProductOptions) err
 
 func printDeployment(deps *Deps, g *GlobalOptions, res *engine.Result, pending []report.PendingConfirmation, reportPath string) error {
 	if g.jsonOutput() {
-		out, err := resultJSON(res, map[string]any{"pendingConfirmations": pending, "report": reportPath})
-		if err != nil {
-			return err
-		}
+		out := resultJSON("deploy-product", res)
+		out.PendingConfirmations, out.Report = pending, reportPath
 		return writeJSON(deps.Out, out)
 	}
 	printChanges(deps, res)

@@ -120,11 +120,13 @@ func TestSortSecurityFirst(t *testing.T) {
 func TestResultJSONAddsChangeCount(t *testing.T) {
 	res := &engine.Result{Stack: "s", Operation: engine.OpPreview, Changes: []engine.Change{{Name: "a", Op: "create"}},
 		Summary: map[string]int{"create": 2, "same": 5}}
-	out, err := resultJSON(res, map[string]any{"report": "r.html"})
+	b, err := json.Marshal(resultJSON("show-changes", res))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out["changeCount"] != 2 || out["stack"] != "s" || out["report"] != "r.html" || out["changes"] == nil {
+	var out map[string]any
+	json.Unmarshal(b, &out)
+	if out["changeCount"] != 2.0 || out["stack"] != "s" || out["command"] != "show-changes" || out["changes"] == nil {
 		t.Errorf("json: %v", out)
 	}
 }

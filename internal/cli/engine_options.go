@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -27,15 +26,15 @@ func bindEngineFlags(cmd *cobra.Command, o *engineOptions) {
 }
 
 // newEngine builds the engine; live progress goes to deps.Err.
-func (o *engineOptions) newEngine(deps *Deps, g *GlobalOptions) (*engine.Engine, error) {
-	return engine.New(engine.Options{
+func (o *engineOptions) newEngine(deps *Deps, g *GlobalOptions) (Engine, error) {
+	return deps.NewEngine(engine.Options{
 		Workdir: g.Workdir, Backend: o.backend, SecretsProvider: o.secretsProvider,
 		Getenv: deps.Getenv, Progress: deps.Err, Terminal: isTerminal(deps.Err),
 	})
 }
 
 // productEngine loads the product and builds the engine for a read-only action.
-func (o *engineOptions) productEngine(deps *Deps, g *GlobalOptions) (*product, *engine.Engine, error) {
+func (o *engineOptions) productEngine(deps *Deps, g *GlobalOptions) (*product, Engine, error) {
 	p, err := g.loadProduct()
 	if err != nil {
 		return nil, nil, err
@@ -87,23 +86,10 @@ func (g *GlobalOptions) requireForce(action, what string) error {
 	return withCode(ExitRefused, fmt.Errorf("%s %s: refused without --force (nothing was changed); add --force to proceed", action, what))
 }
 
-// resultJSON is an engine Result as JSON with its change count added.
-func resultJSON(res *engine.Result, extra map[string]any) (map[string]any, error) {
-	b, err := json.Marshal(res)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]any{}
-	if err := json.Unmarshal(b, &out); err != nil {
-		return nil, err
-	}
-	if _, ok := out["changeCount"]; !ok {
-		out["changeCount"] = res.ChangeCount()
-	}
-	for k, v := range extra {
-		out[k] = v
-	}
-	return out, nil
+// resultJSON is an engine Result as a command's document, with its change
+// count added.
+func resultJSON(command string, res *engine.Result) EngineResultOutput {
+	return EngineResultOutput{Header: header(command), Result: res, ChangeCount: res.ChangeCount()}
 }
 
 // printChanges lists an operation's resource steps and its summary.

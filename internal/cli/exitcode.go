@@ -24,10 +24,7 @@ const (
 )
 
 // ExitCodes describes each code, for `mlprov exit-codes` and the docs test.
-var ExitCodes = []struct {
-	Code    int
-	Meaning string
-}{
+var ExitCodes = []ExitCodeEntry{
 	{ExitOK, "success"},
 	{ExitError, "unexpected error (AWS, engine, file system)"},
 	{ExitUsage, "bad command line (unknown action or flag, missing --config)"},
@@ -37,6 +34,12 @@ var ExitCodes = []struct {
 	{ExitLocked, "the stack is locked by another operation"},
 	{ExitRefused, "a mutating action was refused because --force was not given"},
 	{ExitInterrupted, "interrupted (SIGINT/SIGTERM); the operation was cancelled cleanly"},
+}
+
+// ExitCodeEntry is one line of the exit code table.
+type ExitCodeEntry struct {
+	Code    int    `json:"code"`
+	Meaning string `json:"meaning"`
 }
 
 // CodedError carries an exit code with an error. Commands return it (never

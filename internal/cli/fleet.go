@@ -250,16 +250,18 @@ func readShowChanges(out []byte, p *fleet.Product) (*policycheck.Result, error) 
 	return nil, nil
 }
 
-// readCheckDrift reads check-drift's JSON output (the drift report).
+// readCheckDrift reads check-drift's JSON document (one row per drifted
+// property, as in the drift report).
 func readCheckDrift(out []byte, p *fleet.Product) (*policycheck.Result, error) {
-	var doc struct {
-		Resources []json.RawMessage `json:"resources"`
-		Checked   int               `json:"checked"`
-	}
+	var doc CheckDriftOutput
 	if err := json.Unmarshal(out, &doc); err != nil {
 		return nil, err
 	}
-	p.Drifted = len(doc.Resources)
+	resources := map[string]bool{}
+	for _, d := range doc.Drifts {
+		resources[d.URN] = true
+	}
+	p.Drifted = len(resources)
 	p.Summary = fmt.Sprintf("%d drifted resource(s) in %d checked", p.Drifted, doc.Checked)
 	return nil, nil
 }

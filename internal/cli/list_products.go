@@ -37,11 +37,7 @@ func runListProducts(deps *Deps, g *GlobalOptions, o *listProductsOptions) error
 		return err
 	}
 	if g.jsonOutput() {
-		out := map[string]any{"blueprints": blueprints}
-		if deployed != nil {
-			out["deployed"] = deployed
-		}
-		return writeJSON(deps.Out, out)
+		return writeJSON(deps.Out, ListProductsOutput{Header: header("list-products"), Blueprints: blueprintOutputs(blueprints), Deployed: deployed})
 	}
 	printBlueprints(deps, blueprints)
 	if deployed != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mlprov/mlprov/internal/atomicfile"
+	"github.com/mlprov/mlprov/internal/config"
 	"github.com/mlprov/mlprov/internal/fleet"
 	"github.com/mlprov/mlprov/internal/iampolicy"
 	"github.com/mlprov/mlprov/internal/policycheck"
@@ -23,10 +24,10 @@ type planState struct {
 	policy policycheck.Result
 }
 
-// planStep is one action of plan; it returns the file it wrote ("" if none).
+// planStep is one action of plan; it returns the files it wrote.
 type planStep struct {
 	action string
-	run    func(deps *Deps, g *GlobalOptions, s *planState) (string, error)
+	run    func(deps *Deps, g *GlobalOptions, s *planState) ([]string, error)
 	// continues: a failure is reported at the end but later steps still run
 	// (a policy violation should still produce the deployer policy and the
 	// review report that explains it).
@@ -35,46 +36,42 @@ type planStep struct {
 
 // planSteps are the actions plan runs, in order, all offline.
 var planSteps = []planStep{
-	{"create-prov-template", func(deps *Deps, g *GlobalOptions, s *planState) (string, error) {
+	{"create-prov-template", func(deps *Deps, g *GlobalOptions, s *planState) ([]string, error) {
 		doc, path, err := g.writeTemplate(s.p)
 		s.doc = doc
-		return path, err
+		return []string{path}, err
 	}, false},
-	{"validate-prov-template", func(deps *Deps, g *GlobalOptions, s *planState) (string, error) {
+	{"validate-prov-template", func(deps *Deps, g *GlobalOptions, s *planState) ([]string, error) {
 		s.policy = policycheck.Check(s.doc, deps.Now())
 		if !s.policy.Passed() {
+			// Diagnostics behind the failed step: stderr, results stay on stdout.
 			policycheck.WriteText(deps.Err, s.policy)
 		}
-		return "", policyExit(s.policy)
+		return nil, policyExit(s.policy)
 	}, true},
-	{"create-policy", func(deps *Deps, g *GlobalOptions, s *planState) (string, error) {
+	{"create-policy", func(deps *Deps, g *GlobalOptions, s *planState) ([]string, error) {
 		docs, err := iampolicy.Generate(s.doc)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
-		paths, err := iampolicy.WriteFiles(g.Workdir, s.p.names, docs)
-		if err != nil {
-			return "", err
-		}
-		return strings.Join(paths, ", "), nil
+		return iampolicy.WriteFiles(g.Workdir, s.p.names, docs)
 	}, false},
 	// Last: the report shows what every earlier step produced.
-	{"create-review-report", func(deps *Deps, g *GlobalOptions, s *planState) (string, error) {
+	{"create-review-report", func(deps *Deps, g *GlobalOptions, s *planState) ([]string, error) {
 		written, _, err := writeReviewReport(deps, g, s.p, s.doc, s.policy)
-		if err != nil {
-			return "", err
-		}
-		return written[0], nil
+		return written, err
 	}, false},
 }
 
 // planStepResult is one line of the plan summary (and its JSON shape).
 type planStepResult struct {
-	Action   string `json:"action"`
-	OK       bool   `json:"ok"`
-	Wrote    string `json:"wrote,omitempty"`
-	Duration string `json:"duration"`
-	Error    string `json:"error,omitempty"`
+	Action   string   `json:"action"`
+	OK       bool     `json:"ok"`
+	Wrote    []string `json:"wrote,omitempty"`
+	Duration string   `json:"duration"`
+	Error    string   `json:"error,omitempty"`
+	// Problems are the config's, when validate-config failed.
+	Problems []config.Problem `json:"problems,omitempty"`
 }
 
 type planOptions struct {
@@ -103,19 +100,13 @@ func newPlanCommand(deps *Deps, g *GlobalOptions) *cobra.Command {
 	return cmd
 }
 
-// planOutput is plan's --output json document.
-type planOutput struct {
-	MLName   string              `json:"mlName,omitempty"`
-	Scenario string              `json:"scenario,omitempty"`
-	Tier     string              `json:"tier,omitempty"`
-	Steps    []planStepResult    `json:"steps"`
-	Policy   *policycheck.Result `json:"policy,omitempty"`
-}
+// loadStep is plan's first step: load and validate the config.
+const loadStep = "validate-config"
 
 // readPlan reads plan's JSON output for the fleet summary: the policy
 // verdict, else the first failed step.
 func readPlan(out []byte, p *fleet.Product) (*policycheck.Result, error) {
-	var doc planOutput
+	var doc PlanOutput
 	if err := json.Unmarshal(out, &doc); err != nil {
 		return nil, err
 	}
@@ -135,18 +126,21 @@ func readPlan(out []byte, p *fleet.Product) (*policycheck.Result, error) {
 func runPlan(deps *Deps, g *GlobalOptions, o *planOptions) error {
 	start := deps.Now()
 	p, err := g.loadProduct()
-	results := []planStepResult{{Action: "validate-config", OK: err == nil, Duration: since(deps, start)}}
+	results := []planStepResult{{Action: loadStep, OK: err == nil, Duration: since(deps, start)}}
 	if err != nil {
-		results[0].Error = err.Error()
+		results[0].Error, results[0].Problems = err.Error(), problemsOf(err)
+		if results[0].Problems != nil {
+			results[0].Error = "invalid configuration file"
+		}
 		printPlan(deps, g, nil, results)
-		return err
+		return err // Main prints it once, on stderr
 	}
 	s := &planState{p: p}
 	var failed error
 	for _, step := range planSteps {
 		t := deps.Now()
-		path, err := step.run(deps, g, s)
-		r := planStepResult{Action: step.action, OK: err == nil, Wrote: path, Duration: since(deps, t)}
+		paths, err := step.run(deps, g, s)
+		r := planStepResult{Action: step.action, OK: err == nil, Wrote: paths, Duration: since(deps, t)}
 		if err != nil {
 			r.Error = err.Error()
 			if failed == nil {
@@ -177,9 +171,12 @@ func since(deps *Deps, t time.Time) string { return deps.Now().Sub(t).Round(time
 // printPlan prints the summary; s is nil when the config did not load.
 func printPlan(deps *Deps, g *GlobalOptions, s *planState, results []planStepResult) {
 	if g.jsonOutput() {
-		out := planOutput{Steps: results}
+		out := PlanOutput{Header: header("plan"), Passed: true, Steps: results}
+		for _, r := range results {
+			out.Passed = out.Passed && r.OK
+		}
 		if s != nil {
-			out.MLName, out.Scenario, out.Tier = s.p.names.MLName, s.p.names.Scenario, string(s.p.cfg.MLProduct.Tier)
+			out.Product = s.p.ref()
 			if s.doc != nil {
 				out.Policy = &s.policy
 			}
@@ -197,11 +194,12 @@ func printPlan(deps *Deps, g *GlobalOptions, s *planState, results []planStepRes
 			status = "FAIL"
 		}
 		fmt.Fprintf(deps.Out, "  %s %-22s %8s", status, r.Action, r.Duration)
-		if r.Wrote != "" {
-			fmt.Fprintf(deps.Out, "  wrote %s", r.Wrote)
+		if len(r.Wrote) > 0 {
+			fmt.Fprintf(deps.Out, "  wrote %s", strings.Join(r.Wrote, ", "))
 		}
 		fmt.Fprintln(deps.Out)
-		if r.Error != "" {
+		// A config that did not load is printed by Main on stderr, once.
+		if r.Error != "" && r.Action != loadStep {
 			fmt.Fprintf(deps.Out, "       %s\n", r.Error)
 		}
 	}

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/mlprov/mlprov/internal/engine"
 )
 
 // Deps is everything a command needs from the outside world.
@@ -28,6 +30,9 @@ type Deps struct {
 	// Audit writes every action's audit log to ml/reports/ (main sets it;
 	// in-process tests opt in so they leave no logs behind).
 	Audit bool
+	// NewEngine builds the engine of the engine commands (nil: the
+	// Automation API engine; tests pass a fake).
+	NewEngine func(engine.Options) (Engine, error)
 }
 
 func (d *Deps) defaults() {
@@ -42,6 +47,9 @@ func (d *Deps) defaults() {
 	}
 	if d.Version == "" {
 		d.Version = "dev"
+	}
+	if d.NewEngine == nil {
+		d.NewEngine = newRealEngine
 	}
 }
 
@@ -109,6 +117,7 @@ The old form "mlprov -con FILE -act ACTION [--force]" keeps working.`,
 	for _, newCmd := range commands {
 		root.AddCommand(newCmd(deps, g))
 	}
+	polish(root, g)
 	return root, g
 }
 
@@ -159,7 +168,8 @@ func Main(args []string, deps Deps) int {
 }
 
 func actionNames(root *cobra.Command) map[string]bool {
-	names := map[string]bool{"help": true, "completion": true}
+	// Cobra's hidden completion requests are actions too: shells call them.
+	names := map[string]bool{"help": true, "completion": true, cobra.ShellCompRequestCmd: true, cobra.ShellCompNoDescRequestCmd: true}
 	for _, c := range root.Commands() {
 		names[c.Name()] = true
 	}
@@ -248,7 +258,7 @@ func newExitCodesCommand(deps *Deps, g *GlobalOptions) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if g.jsonOutput() {
-				return writeJSON(deps.Out, ExitCodes)
+				return writeJSON(deps.Out, ExitCodesOutput{header("exit-codes"), ExitCodes})
 			}
 			for _, c := range ExitCodes {
 				fmt.Fprintf(deps.Out, "%3d  %s\n", c.Code, c.Meaning)

@@ -49,11 +49,7 @@ func runShowChanges(deps *Deps, g *GlobalOptions, o *showChangesOptions) error {
 		return err
 	}
 	if g.jsonOutput() {
-		out, err := resultJSON(res, nil)
-		if err != nil {
-			return err
-		}
-		if err := writeJSON(deps.Out, out); err != nil {
+		if err := writeJSON(deps.Out, resultJSON("show-changes", res)); err != nil {
 			return err
 		}
 	} else {

@@ -70,7 +70,7 @@ func newShowProductCommand(deps *Deps, g *GlobalOptions) *cobra.Command {
 				return err
 			}
 			if g.jsonOutput() {
-				return writeJSON(deps.Out, view)
+				return writeJSON(deps.Out, ShowProductOutput{header("show-product"), view})
 			}
 			printProductView(deps, view)
 			return nil

@@ -120,7 +120,7 @@ func newTestID() (string, error) {
 
 // verifyTestDeployment checks that every SSM output of the offline render
 // is deployed: a stack output under its key and an SSM parameter of its name.
-func verifyTestDeployment(deps *Deps, eng *engine.Engine, stack string, doc *provtemplate.Document, result *testDeployResult) error {
+func verifyTestDeployment(deps *Deps, eng Engine, stack string, doc *provtemplate.Document, result *testDeployResult) error {
 	state, err := eng.Describe(deps.Context, stack)
 	if err != nil {
 		return fmt.Errorf("verify %s: %w", stack, err)
@@ -146,7 +146,7 @@ func verifyTestDeployment(deps *Deps, eng *engine.Engine, stack string, doc *pro
 
 func printTestDeploy(deps *Deps, g *GlobalOptions, r *testDeployResult) error {
 	if g.jsonOutput() {
-		return writeJSON(deps.Out, r)
+		return writeJSON(deps.Out, TestDeployOutput{header("test-deploy"), r})
 	}
 	if r.Deploy != nil {
 		printChanges(deps, r.Deploy)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -49,7 +50,13 @@ func newValidateConfigCommand(deps *Deps, g *GlobalOptions) *cobra.Command {
 
 func runValidateConfig(deps *Deps, g *GlobalOptions, o *validateConfigOptions) error {
 	var files []string
+	if o.all != "" && g.ConfigRef != "" {
+		return withCode(ExitUsage, errors.New("--all and --config: give one (--all DIR validates every config in a folder)"))
+	}
 	if o.all != "" {
+		if st, err := os.Stat(o.all); err != nil || !st.IsDir() {
+			return withCode(ExitUsage, fmt.Errorf("--all %s: there is no folder %s", o.all, o.all))
+		}
 		var err error
 		if files, err = configFilesUnder(o.all); err != nil {
 			return withCode(ExitUsage, err)
@@ -81,7 +88,8 @@ func runValidateConfig(deps *Deps, g *GlobalOptions, o *validateConfigOptions) e
 		results = append(results, r)
 	}
 	if g.jsonOutput() {
-		if err := writeJSON(deps.Out, results); err != nil {
+		out := ValidateConfigOutput{Header: header("validate-config"), Results: results, Valid: len(results) - invalid, Invalid: invalid}
+		if err := writeJSON(deps.Out, out); err != nil {
 			return err
 		}
 	} else {

@@ -71,6 +71,9 @@ func readValidateProvTemplate(out []byte, p *fleet.Product) (*policycheck.Result
 }
 
 func (o *validateProvTemplateOptions) load(g *GlobalOptions) (*provtemplate.Document, string, error) {
+	if o.template != "" && g.ConfigRef != "" {
+		return nil, "", withCode(ExitUsage, errors.New("--template and --config: give one (--template judges a template file as it is, --config renders the product first)"))
+	}
 	if o.template != "" {
 		doc, err := provtemplate.Read(o.template)
 		if current := naming.FromOldScenario(o.template); errors.Is(err, os.ErrNotExist) && current != o.template {
@@ -97,7 +100,7 @@ func (o *validateProvTemplateOptions) report(deps *Deps, g *GlobalOptions, res p
 		}
 	}
 	if g.jsonOutput() {
-		return policycheck.WriteJSON(deps.Out, res)
+		return writeJSON(deps.Out, ValidateProvTemplateOutput{Header: header("validate-prov-template"), Template: path, Passed: res.Passed(), Result: res})
 	}
 	fmt.Fprintf(deps.Out, "%s\n", path)
 	return policycheck.WriteText(deps.Out, res)

@@ -11,11 +11,11 @@ import (
 type Problem struct {
 	// Path is the field path, e.g. ml_product.network.subnet_ids[1]; "" for
 	// problems with the file as a whole.
-	Path string
+	Path string `json:"path"`
 	// Line is the 1-based line in the YAML file, 0 when unknown.
-	Line    int
-	Message string
-	Fix     string
+	Line    int    `json:"line,omitempty"`
+	Message string `json:"message"`
+	Fix     string `json:"fix,omitempty"`
 }
 
 // String renders the problem without file and line: "path: message (fix: ...)".

@@ -126,10 +126,12 @@ var ciDeployerRolePattern = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:iam::([0-
 // ciDeployerRole checks the production CI exemption from MFA.
 func (c *checker) ciDeployerRole(e Environment) {
 	const path = "environment.ci_deployer_role_arn"
+	env, _ := environments.Of(e.Env)
 	switch {
 	case e.CIDeployerRoleARN == "":
-	case e.Env != "prod":
-		c.add(path, fmt.Sprintf("is only used in prod (env is %q): only production requires MFA", e.Env), "remove ci_deployer_role_arn")
+	case !env.MFAForMutating:
+		mfa := strings.Join(environments.With(func(p environments.Properties) bool { return p.MFAForMutating }), " and ")
+		c.add(path, fmt.Sprintf("is only used in %s (env is %q): only there do deploys require MFA", mfa, e.Env), "remove ci_deployer_role_arn")
 	case !ciDeployerRolePattern.MatchString(e.CIDeployerRoleARN):
 		c.add(path, fmt.Sprintf("%q is not an IAM role ARN", e.CIDeployerRoleARN), "use the ARN of the CI pipeline's role, e.g. arn:aws:iam::123456789012:role/ml-deployer-ci")
 	}

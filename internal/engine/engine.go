@@ -229,7 +229,7 @@ func findCLI(getenv func(string) string) (auto.PulumiCommand, string, error) {
 		}
 		return cli, path, nil
 	}
-	msg := fmt.Sprintf("no Pulumi CLI v%s found (looked in $%s/bin, next to mlprov, and on PATH): run `make pulumi`", PinnedCLIVersion, EnvPulumiRoot)
+	msg := fmt.Sprintf("no Pulumi CLI v%s found (looked in $%s/bin, next to mlprov, and on PATH): install Pulumi CLI v%s (https://www.pulumi.com/docs/install/) and put it on PATH", PinnedCLIVersion, EnvPulumiRoot, PinnedCLIVersion)
 	if len(mismatched) > 0 {
 		msg += "; not usable: " + strings.Join(mismatched, "; ")
 	}

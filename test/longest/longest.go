@@ -12,6 +12,7 @@ import (
 	"github.com/mlprov/mlprov/internal/naming"
 	"github.com/mlprov/mlprov/internal/provtemplate"
 	"github.com/mlprov/mlprov/internal/render"
+	"github.com/mlprov/mlprov/internal/tiers"
 	"github.com/mlprov/mlprov/stacks"
 )
 
@@ -62,10 +63,11 @@ ml_product:
     branch: release/main
 `)
 	}
-	if tier != "starter" {
+	caps, _ := tiers.Of(tier)
+	if caps.Alerts {
 		b.WriteString("  alerts_email: ml-alerts@longest-names.example.com\n  log_retention_days: 3653\n")
 	}
-	if tier == "enterprise" {
+	if caps.PrivateNetwork {
 		b.WriteString(network)
 	}
 	b.WriteString(`tags:
@@ -96,10 +98,10 @@ var networks = map[string]string{
 // scenario), the config with the longest use_case validate-config accepts.
 func Configs() ([]Config, error) {
 	var out []Config
-	for _, tier := range []string{"starter", "professional", "enterprise"} {
+	for _, tier := range tiers.Names {
 		for _, source := range []string{"codecommit", "s3", "codeconnections"} {
 			nets := map[string]string{"": ""}
-			if tier == "enterprise" {
+			if caps, _ := tiers.Of(tier); caps.PrivateNetwork {
 				nets = networks
 			}
 			for label, network := range nets {
