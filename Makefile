@@ -45,8 +45,9 @@ plan: build ## Set up and run the main job offline: plan on the shipped enterpri
 tools: ## Test tools from the OS: chromium for the review report's browser test (installed when root)
 	@if [ ! -x /usr/bin/chromium ]; then \
 		if [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
-		else echo "chromium missing and not root: the browser test will skip (sudo apt-get install -y chromium)"; fi; \
+		else echo "chromium is missing and installing it needs root: run sudo apt-get install -y chromium" >&2; exit 1; fi; \
 	fi
+	@test -x /usr/bin/chromium || { echo "chromium was not installed (/usr/bin/chromium missing)" >&2; exit 1; }
 
 IAMSIM_DIR := internal/iampolicy/testdata/iamsim
 
@@ -55,8 +56,12 @@ iamsim: ## The external IAM evaluator the deployer-policy tests run with Node (@
 	@command -v npm >/dev/null 2>&1 || { echo "npm missing: install Node.js and npm (apt-get install -y nodejs npm)"; exit 1; }
 	@test -d $(IAMSIM_DIR)/node_modules/@cloud-copilot/iam-simulate || npm ci --prefix $(IAMSIM_DIR) --no-audit --no-fund --silent
 
+.PHONY: api-models
+api-models: ## The AWS API models (aws-sdk-go) the test double's constraint snapshot is checked against
+	cd /tmp && GOFLAGS=-mod=mod $(GO) mod download github.com/aws/aws-sdk-go@v1.55.8
+
 .PHONY: test
-test: tools pulumi build iamsim ## The whole suite: unit, mocks, policy gate, fuzz, end-to-end through the real engine
+test: tools pulumi build iamsim api-models ## The whole suite: unit, mocks, policy gate, fuzz, end-to-end through the real engine
 	$(GO) test -count=1 -timeout 40m ./...
 	$(MAKE) --no-print-directory policy-gate
 	$(MAKE) --no-print-directory fuzz

@@ -67,6 +67,11 @@ func ProgramWithOptions(cfg *config.Config, opts Options) pulumi.RunFunc {
 			arns:      naming.ARNsFor(cfg.Client.AccountID, cfg.Environment.Region),
 			retention: caps.LogRetentionDays(cfg),
 			protect:   caps.ProdDeletionProtection && cfg.IsProd() && !opts.Unprotect && opts.TestID == "",
+			// The model registry (approved model versions) is protected in
+			// prod in every tier, as MLP-SM-001 requires.
+			protectRegistry: cfg.IsProd() && !opts.Unprotect && opts.TestID == "",
+			// A production bucket is emptied only by delete-product --force.
+			emptyBucketOnDelete: !cfg.IsProd() || opts.TestID != "",
 			tags: tags.For(tags.Product{
 				MLName: names.MLName, Tier: string(cfg.MLProduct.Tier), Env: cfg.Environment.Env, TestID: opts.TestID,
 			}, cfg.Tags),
@@ -84,6 +89,10 @@ type product struct {
 	tags      map[string]string
 	retention int
 	protect   bool
+	// protectRegistry protects the model package group.
+	protectRegistry bool
+	// emptyBucketOnDelete lets a delete remove the artifact bucket's objects.
+	emptyBucketOnDelete bool
 
 	outputs []outputs.Value
 	pending []string
@@ -128,6 +137,7 @@ func (p *product) run(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+	p.pending = append(p.pending, src.PendingSetup...)
 	if src.ConnectionPending {
 		p.pending = append(p.pending, fmt.Sprintf(
 			"CodeConnections connection %s is PENDING: complete the handshake in the AWS console (Developer Tools > Connections)", n.Connection))
@@ -136,7 +146,7 @@ func (p *product) run(ctx *pulumi.Context) error {
 	models, err := registry.New(ctx, "registry", registry.Args{
 		GroupName:   n.ModelPackageGroup,
 		Description: "Model registry of " + n.MLName,
-		Protect:     p.protect,
+		Protect:     p.protectRegistry,
 		Tags:        p.tags,
 	}, providers)
 	if err != nil {
@@ -159,6 +169,13 @@ func (p *product) run(ctx *pulumi.Context) error {
 		DeployPipeline:    n.DeployPipeline,
 		SourceRead:        src.PipelineRead,
 		InVPC:             p.caps.PrivateNetwork,
+		// A change to the build source starts the build pipeline through an
+		// EventBridge rule, unless the source action detects changes itself.
+		BuildStartsOnEvent: src.BuildTrigger != "",
+	}
+	notifyApprovers := p.caps.Alerts && cfg.ManualApproval()
+	if notifyApprovers {
+		access.ApprovalTopic = n.AlertsTopic
 	}
 	var boundaryArn pulumi.StringInput
 	if p.caps.PermissionBoundary {
@@ -170,8 +187,10 @@ func (p *product) run(ctx *pulumi.Context) error {
 			PolicyName: n.PermissionBoundary,
 			Policies:   identity.Policies(access).All(),
 			KeyAlias:   keyAlias,
-			ARNs:       p.arns,
-			Tags:       p.tags,
+			// Regional names start with Base, IAM names with IAMBase.
+			ResourcePrefixes: []string{n.Base, n.IAMBase},
+			ARNs:             p.arns,
+			Tags:             p.tags,
 		}, providers)
 		if err != nil {
 			return err
@@ -207,7 +226,8 @@ func (p *product) run(ctx *pulumi.Context) error {
 	}
 
 	bucket, err := storage.New(ctx, "artifacts", storage.Args{
-		BucketName: n.ArtifactBucket, KMSKeyArn: keyArn, Protect: p.protect, ARNs: p.arns, Tags: p.tags,
+		BucketName: n.ArtifactBucket, KMSKeyArn: keyArn, Protect: p.protect, EmptyOnDelete: p.emptyBucketOnDelete,
+		ARNs: p.arns, Tags: p.tags,
 	}, providers)
 	if err != nil {
 		return err
@@ -220,15 +240,26 @@ func (p *product) run(ctx *pulumi.Context) error {
 		}
 	}
 
+	alerts, err := p.alerts(ctx, keyArn, roles, providers)
+	if err != nil {
+		return err
+	}
+	var approvalTopic pulumi.StringInput
+	if notifyApprovers {
+		approvalTopic = alerts.TopicArn
+	}
+
 	pipes, err := pipeline.New(ctx, "pipelines", pipeline.Args{
 		Names: pipeline.Names{
 			BuildProject: n.BuildProject, DeployProject: n.DeployProject,
 			BuildLogGroup: n.BuildLogGroup, DeployLogGroup: n.DeployLogGroup,
 			BuildPipeline: n.BuildPipeline, DeployPipeline: n.DeployPipeline,
-			ApprovedModelRule: n.ApprovedModelRule,
+			ApprovedModelRule: n.ApprovedModelRule, SourceChangedRule: n.SourceChangedRule,
 		},
 		Source:                src,
 		ManualApproval:        cfg.ManualApproval(),
+		ApprovalTopicArn:      approvalTopic,
+		ModelRegistryLink:     p.arns.ConsoleURL("sagemaker"),
 		LogRetentionDays:      p.retention,
 		KMSKeyArn:             keyArn,
 		VPC:                   buildVPC,
@@ -239,13 +270,16 @@ func (p *product) run(ctx *pulumi.Context) error {
 		PipelineRoleArn:       roles.CodePipelineArn,
 		SageMakerRoleArn:      roles.SageMakerArn,
 		EventsRoleArn:         roles.EventsArn,
+		CodeBuildPolicy:       roles.CodeBuildPolicy,
+		PipelinePolicy:        roles.CodePipelinePolicy,
+		EventsPolicy:          roles.EventsPolicy,
 		Tags:                  p.tags,
 	}, providers)
 	if err != nil {
 		return err
 	}
 
-	if err := p.monitoring(ctx, keyArn, providers); err != nil {
+	if err := p.monitoring(ctx, keyArn, alerts, providers); err != nil {
 		return err
 	}
 
@@ -346,31 +380,22 @@ func (p *product) network(ctx *pulumi.Context, awsProvider pulumi.ProviderResour
 	}, nil
 }
 
-// monitoring creates the dashboard, alerts and compliance monitoring the tier has.
-func (p *product) monitoring(ctx *pulumi.Context, keyArn pulumi.StringInput, providers pulumi.ResourceOption) error {
+// alerts creates the security alerts topic (nil without the Alerts capability).
+func (p *product) alerts(ctx *pulumi.Context, keyArn pulumi.StringInput, roles *identity.Roles, providers pulumi.ResourceOption) (*monitoring.Alerts, error) {
 	n := p.names
-	if p.caps.Dashboard {
-		d, err := monitoring.NewDashboard(ctx, "dashboard", monitoring.DashboardArgs{
-			DashboardName: n.Dashboard,
-			Region:        p.cfg.Environment.Region,
-			BuildProjects: []string{n.BuildProject, n.DeployProject},
-		}, providers)
-		if err != nil {
-			return err
-		}
-		p.publish(naming.OutDashboardName, d.DashboardName)
-	}
 	if !p.caps.Alerts {
-		return nil
+		return nil, nil
 	}
 	if !p.caps.CustomerManagedKey {
 		key, err := p.newKey(ctx, "alerts-key", encryption.Args{
-			Alias:           n.AlertsKMSAlias,
-			Description:     "Encrypts the security alerts topic of " + n.MLName,
+			Alias:       n.AlertsKMSAlias,
+			Description: "Encrypts the security alerts topic of " + n.MLName,
+			// The pipeline role publishes approval requests to the topic.
+			RoleArns:        pulumi.StringArray{roles.CodePipelineArn},
 			AlarmsAndEvents: true,
 		}, providers)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		keyArn = key.KeyArn
 	}
@@ -384,13 +409,33 @@ func (p *product) monitoring(ctx *pulumi.Context, keyArn pulumi.StringInput, pro
 		Tags:               p.tags,
 	}, providers)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	p.publish(naming.OutAlertsTopicArn, alerts.TopicArn)
 	p.pending = append(p.pending, fmt.Sprintf(
 		"SNS email subscription of %s to %s is pending until the recipient confirms it", p.cfg.MLProduct.AlertsEmail, n.AlertsTopic))
+	return alerts, nil
+}
+
+// monitoring creates the dashboard and compliance monitoring the tier has.
+func (p *product) monitoring(ctx *pulumi.Context, keyArn pulumi.StringInput, alerts *monitoring.Alerts, providers pulumi.ResourceOption) error {
+	n := p.names
+	if p.caps.Dashboard {
+		d, err := monitoring.NewDashboard(ctx, "dashboard", monitoring.DashboardArgs{
+			DashboardName: n.Dashboard,
+			Region:        p.cfg.Environment.Region,
+			BuildProjects: []string{n.BuildProject, n.DeployProject},
+		}, providers)
+		if err != nil {
+			return err
+		}
+		p.publish(naming.OutDashboardName, d.DashboardName)
+	}
 	if !p.caps.ComplianceMonitoring {
 		return nil
+	}
+	if alerts == nil {
+		return fmt.Errorf("compliance monitoring needs the alerts capability: its alarms publish to the alerts topic")
 	}
 	compliance, err := monitoring.NewCompliance(ctx, "compliance", monitoring.ComplianceArgs{
 		LogGroupName:           n.ComplianceLogGroup,

@@ -186,6 +186,12 @@ func TestPolicyDocumentsHaveNoWildcardActionsAndScopedResources(t *testing.T) {
 						continue // the TLS-only Deny uses s3:* on purpose
 					}
 					for _, a := range s.Action {
+						// AWS's default key policy: kms:* for the account root
+						// delegates the key to IAM policies.
+						// https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
+						if a == "kms:*" && slices.Equal(s.Principal["AWS"], []string{"arn:aws:iam::" + testAccount + ":root"}) {
+							continue
+						}
 						if a == "*" || strings.HasSuffix(a, ":*") {
 							t.Errorf("%s %s allows wildcard action %q", r.Type, r.LogicalName, a)
 						}
@@ -355,5 +361,29 @@ func TestComplianceAlarmsNotifyTheAlertsTopic(t *testing.T) {
 	}
 	if n := len(prof.ByType(tAlarm)); n != 0 {
 		t.Errorf("professional has %d alarms", n)
+	}
+}
+
+// S3 refuses to delete a bucket holding object versions; the artifact bucket
+// is emptied on delete wherever mlprov may delete it unasked (test copies,
+// non-production), never in a production deploy (delete-product --force sets
+// it in state instead).
+func TestArtifactBucketEmptiedOnDeleteOnlyOutsideProduction(t *testing.T) {
+	for _, c := range []struct {
+		env  string
+		opts stacks.Options
+		want bool
+	}{
+		{"dev", stacks.Options{}, true},
+		{"staging", stacks.Options{}, true},
+		{"prod", stacks.Options{}, false},
+		{"prod", stacks.Options{TestID: "ab12"}, true},
+	} {
+		for _, tier := range []config.Tier{config.TierStarter, config.TierEnterprise} {
+			bucket := one(t, run(t, baseConfig(tier, c.env), c.opts), "aws:s3/bucketV2:BucketV2")
+			if got, _ := bucket.Inputs["forceDestroy"].(bool); got != c.want {
+				t.Errorf("%s %s (test id %q): forceDestroy %v, want %v", tier, c.env, c.opts.TestID, got, c.want)
+			}
+		}
 	}
 }

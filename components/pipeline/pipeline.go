@@ -37,6 +37,7 @@ type Names struct {
 	BuildLogGroup, DeployLogGroup string
 	BuildPipeline, DeployPipeline string
 	ApprovedModelRule             string
+	SourceChangedRule             string
 }
 
 // VPC places the projects in private subnets.
@@ -52,6 +53,11 @@ type Args struct {
 	Source *source.Source
 	// ManualApproval adds an approval stage before deploy.
 	ManualApproval bool
+	// ApprovalTopicArn, when set, is notified when a deploy waits for approval.
+	ApprovalTopicArn pulumi.StringInput
+	// ModelRegistryLink is the console page of the model package group,
+	// shown to the approver.
+	ModelRegistryLink string
 	// LogRetentionDays applies to the build log groups.
 	LogRetentionDays int
 	// KMSKeyArn encrypts builds, log groups and the artifact store; nil uses AWS-managed keys.
@@ -67,7 +73,18 @@ type Args struct {
 	PipelineRoleArn  pulumi.StringInput
 	SageMakerRoleArn pulumi.StringInput
 	EventsRoleArn    pulumi.StringInput
-	Tags             map[string]string
+	// The roles' inline policies: projects, pipelines and event targets wait
+	// for them, or their first run races IAM.
+	CodeBuildPolicy, PipelinePolicy, EventsPolicy pulumi.Resource
+	Tags                                          map[string]string
+}
+
+// after makes a resource wait for a role policy (none when nil).
+func after(policy pulumi.Resource) pulumi.ResourceOption {
+	if policy == nil {
+		return pulumi.DependsOn(nil)
+	}
+	return pulumi.DependsOn([]pulumi.Resource{policy})
 }
 
 // ModelPipelines is the build and deploy automation.
@@ -102,7 +119,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	deployStages := []codepipeline.PipelineStageArgs{}
 	if args.ManualApproval {
-		deployStages = append(deployStages, approvalStage())
+		deployStages = append(deployStages, approvalStage(args))
 	}
 	deployStages = append(deployStages, codeBuildStage("Deploy", deployProject.Name))
 	deploy, err := c.pipeline(ctx, name+"-deploy-pipeline", n.DeployPipeline, args, args.Source.Deploy, deployStages...)
@@ -110,8 +127,16 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 
-	if err := c.approvedModelTrigger(ctx, name, args, deploy.Arn); err != nil {
+	approved := args.ModelPackageGroupName.ToStringOutput().ApplyT(ApprovedModelPattern).(pulumi.StringOutput)
+	if err := c.trigger(ctx, name+"-model-approved", n.ApprovedModelRule,
+		"Starts the deploy pipeline when a model version of this product is approved", approved, "deploy-pipeline", deploy.Arn, args); err != nil {
 		return nil, err
+	}
+	if args.Source.BuildTrigger != "" {
+		if err := c.trigger(ctx, name+"-source-changed", n.SourceChangedRule,
+			"Starts the build pipeline when the build source changes", pulumi.String(args.Source.BuildTrigger), "build-pipeline", build.Arn, args); err != nil {
+			return nil, err
+		}
 	}
 	c.BuildPipelineName, c.DeployPipelineName = build.Name, deploy.Name
 	c.BuildPipelineArn, c.DeployPipelineArn = build.Arn, deploy.Arn
@@ -167,7 +192,7 @@ func (c *ModelPipelines) project(ctx *pulumi.Context, name, projectName, logGrou
 	if v := args.VPC; v != nil {
 		projectArgs.VpcConfig = codebuild.ProjectVpcConfigArgs{VpcId: v.VpcID, Subnets: v.SubnetIDs, SecurityGroupIds: v.SecurityGroupIDs}
 	}
-	return codebuild.NewProject(ctx, name, projectArgs, pulumi.Parent(c))
+	return codebuild.NewProject(ctx, name, projectArgs, pulumi.Parent(c), after(args.CodeBuildPolicy))
 }
 
 // pipeline creates a V2 pipeline: the source stage, then stages.
@@ -199,7 +224,7 @@ func (c *ModelPipelines) pipeline(ctx *pulumi.Context, name, pipelineName string
 		ArtifactStores: codepipeline.PipelineArtifactStoreArray{store},
 		Stages:         all,
 		Tags:           pulumi.ToStringMap(args.Tags),
-	}, pulumi.Parent(c))
+	}, pulumi.Parent(c), after(args.PipelinePolicy))
 }
 
 const sourceArtifact = "SourceOutput"
@@ -222,18 +247,26 @@ func codeBuildStage(stage string, project pulumi.StringInput) codepipeline.Pipel
 // ApprovalStage is the name of the manual approval stage.
 const ApprovalStage = "ManualApproval"
 
-func approvalStage() codepipeline.PipelineStageArgs {
+func approvalStage(args Args) codepipeline.PipelineStageArgs {
+	config := pulumi.StringMap{
+		"CustomData": pulumi.String("A model version was approved in the model registry; approve to deploy it. " +
+			"The deploy build deploys the latest Approved version of the group."),
+	}
+	if args.ModelRegistryLink != "" {
+		config["ExternalEntityLink"] = pulumi.String(args.ModelRegistryLink)
+	}
+	if args.ApprovalTopicArn != nil {
+		config["NotificationArn"] = args.ApprovalTopicArn
+	}
 	return codepipeline.PipelineStageArgs{
 		Name: pulumi.String(ApprovalStage),
 		Actions: codepipeline.PipelineStageActionArray{codepipeline.PipelineStageActionArgs{
-			Name:     pulumi.String(ApprovalStage),
-			Category: pulumi.String("Approval"),
-			Owner:    pulumi.String("AWS"),
-			Provider: pulumi.String("Manual"),
-			Version:  pulumi.String("1"),
-			Configuration: pulumi.StringMap{
-				"CustomData": pulumi.String("Approve to deploy the approved model version"),
-			},
+			Name:          pulumi.String(ApprovalStage),
+			Category:      pulumi.String("Approval"),
+			Owner:         pulumi.String("AWS"),
+			Provider:      pulumi.String("Manual"),
+			Version:       pulumi.String("1"),
+			Configuration: config,
 		}},
 	}
 }
@@ -251,22 +284,23 @@ func ApprovedModelPattern(groupName string) string {
 	return string(b)
 }
 
-func (c *ModelPipelines) approvedModelTrigger(ctx *pulumi.Context, name string, args Args, deployArn pulumi.StringOutput) error {
-	pattern := args.ModelPackageGroupName.ToStringOutput().ApplyT(ApprovedModelPattern).(pulumi.StringOutput)
-	rule, err := cloudwatch.NewEventRule(ctx, name+"-model-approved", &cloudwatch.EventRuleArgs{
-		Name:         pulumi.String(args.Names.ApprovedModelRule),
-		Description:  pulumi.String("Starts the deploy pipeline when a model version of this product is approved"),
+// trigger is an EventBridge rule whose events start a pipeline.
+func (c *ModelPipelines) trigger(ctx *pulumi.Context, name, ruleName, description string, pattern pulumi.StringInput,
+	targetID string, pipelineArn pulumi.StringOutput, args Args) error {
+	rule, err := cloudwatch.NewEventRule(ctx, name, &cloudwatch.EventRuleArgs{
+		Name:         pulumi.String(ruleName),
+		Description:  pulumi.String(description),
 		EventPattern: pattern,
 		Tags:         pulumi.ToStringMap(args.Tags),
 	}, pulumi.Parent(c))
 	if err != nil {
 		return err
 	}
-	_, err = cloudwatch.NewEventTarget(ctx, name+"-model-approved-target", &cloudwatch.EventTargetArgs{
+	_, err = cloudwatch.NewEventTarget(ctx, name+"-target", &cloudwatch.EventTargetArgs{
 		Rule:     rule.Name,
-		TargetId: pulumi.String("deploy-pipeline"),
-		Arn:      deployArn,
+		TargetId: pulumi.String(targetID),
+		Arn:      pipelineArn,
 		RoleArn:  args.EventsRoleArn,
-	}, pulumi.Parent(c))
+	}, pulumi.Parent(c), after(args.EventsPolicy))
 	return err
 }

@@ -4,7 +4,9 @@
 package source
 
 import (
+	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/mlprov/mlprov/components/policydoc"
@@ -59,6 +61,13 @@ type Source struct {
 	ConnectionPending bool
 	// PipelineRead is what the pipeline role needs to read the source.
 	PipelineRead []policydoc.Statement
+	// BuildTrigger is the EventBridge pattern of a change to the build source
+	// that must start the build pipeline; "" when the source action detects
+	// changes itself (CodeConnections). Nothing starts the deploy pipeline on
+	// a source change: only an approved model does.
+	BuildTrigger string
+	// PendingSetup is what the user must do once for changes to be detected.
+	PendingSetup []string
 }
 
 // New creates the source resources of args.Kind.
@@ -113,11 +122,12 @@ func (c *Source) codeCommit(ctx *pulumi.Context, name string, args Args) error {
 	action := func(repoName string) Action {
 		return Action{Provider: "CodeCommit", Configuration: pulumi.StringMap{
 			"RepositoryName":       pulumi.String(repoName),
-			"BranchName":           pulumi.String("main"),
+			"BranchName":           pulumi.String(Branch),
 			"PollForSourceChanges": pulumi.String("false"),
 		}}
 	}
 	c.Build, c.Deploy = action(args.BuildRepository), action(args.DeployRepository)
+	c.BuildTrigger = CodeCommitPushPattern(args.ARNs.Repository(args.BuildRepository), Branch)
 	c.PipelineRead = []policydoc.Statement{policydoc.Allow("ReadSourceRepositories",
 		[]string{"codecommit:GetBranch", "codecommit:GetCommit", "codecommit:GetRepository",
 			"codecommit:UploadArchive", "codecommit:GetUploadArchiveStatus", "codecommit:CancelUploadArchive"},
@@ -145,6 +155,8 @@ func (c *Source) s3(args Args) error {
 		}}
 	}
 	c.Build, c.Deploy = action(BuildObject), action(DeployObject)
+	c.BuildTrigger = S3ObjectCreatedPattern(bucket, key(BuildObject))
+	c.PendingSetup = []string{S3EventBridgeSetup(bucket)}
 	c.PipelineRead = []policydoc.Statement{
 		policydoc.Allow("ReadSourceObjects", []string{"s3:GetObject", "s3:GetObjectVersion"},
 			[]string{args.ARNs.Object(bucket + "/" + key(BuildObject)), args.ARNs.Object(bucket + "/" + key(DeployObject))}),
@@ -176,15 +188,17 @@ func (c *Source) codeConnections(ctx *pulumi.Context, name string, args Args) er
 		// The ARN carries a generated id; scope by account and repository instead.
 		connResource = args.ARNs.Connections()
 	}
-	action := func(fullRepo string) Action {
+	// The build pipeline starts on a push (the action's own trigger); the
+	// deploy pipeline never does — only an approved model starts it.
+	action := func(fullRepo string, detectChanges bool) Action {
 		return Action{Provider: "CodeStarSourceConnection", Configuration: pulumi.StringMap{
 			"ConnectionArn":    c.ConnectionArn,
 			"FullRepositoryId": pulumi.String(fullRepo),
 			"BranchName":       pulumi.String(repo.Branch),
-			"DetectChanges":    pulumi.String("true"),
+			"DetectChanges":    pulumi.String(strconv.FormatBool(detectChanges)),
 		}}
 	}
-	c.Build, c.Deploy = action(repo.Build), action(repo.Deploy)
+	c.Build, c.Deploy = action(repo.Build, true), action(repo.Deploy, false)
 	// Both service prefixes name the same connections; each checks its own repository key.
 	use := func(prefix string) policydoc.Statement {
 		return policydoc.Allow("UseSourceConnection"+strings.ReplaceAll(prefix, "-", ""),
@@ -193,4 +207,57 @@ func (c *Source) codeConnections(ctx *pulumi.Context, name string, args Args) er
 	}
 	c.PipelineRead = []policydoc.Statement{use("codeconnections"), use("codestar-connections")}
 	return nil
+}
+
+// Branch is the CodeCommit branch both pipelines build from.
+const Branch = "main"
+
+// CodeCommitPushPattern matches a commit to branch of the repository: the
+// change-detection rule AWS requires when PollForSourceChanges is false
+// (https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-trigger-source-repo-changes-cfn.html;
+// event shape: https://docs.aws.amazon.com/codecommit/latest/userguide/monitoring-events.html).
+func CodeCommitPushPattern(repositoryArn, branch string) string {
+	return patternJSON(map[string]any{
+		"source":      []string{"aws.codecommit"},
+		"detail-type": []string{"CodeCommit Repository State Change"},
+		"resources":   []string{repositoryArn},
+		"detail": map[string]any{
+			"event":         []string{"referenceCreated", "referenceUpdated"},
+			"referenceType": []string{"branch"},
+			"referenceName": []string{branch},
+		},
+	})
+}
+
+// S3ObjectCreatedPattern matches a new version of one source object, as S3
+// sends it to EventBridge once the bucket has EventBridge notifications on
+// (https://docs.aws.amazon.com/codepipeline/latest/userguide/create-S3-source-events.html;
+// event shape: https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html).
+func S3ObjectCreatedPattern(bucket, key string) string {
+	return patternJSON(map[string]any{
+		"source":      []string{"aws.s3"},
+		"detail-type": []string{"Object Created"},
+		"detail": map[string]any{
+			"bucket": map[string]any{"name": []string{bucket}},
+			"object": map[string]any{"key": []string{key}},
+		},
+	})
+}
+
+// S3EventBridgeSetup tells the owner of the source bucket how to turn on
+// EventBridge notifications, keeping the bucket's other notifications: the
+// put call replaces the whole notification configuration.
+func S3EventBridgeSetup(bucket string) string {
+	return fmt.Sprintf("S3 source bucket %[1]s must send events to EventBridge, or a new source object starts nothing. "+
+		"Enable it, keeping the bucket's other notifications: aws s3api get-bucket-notification-configuration --bucket %[1]s --output json "+
+		"| jq -s '(.[0] // {}) + {\"EventBridgeConfiguration\": {}}' > notification.json && "+
+		"aws s3api put-bucket-notification-configuration --bucket %[1]s --notification-configuration file://notification.json", bucket)
+}
+
+func patternJSON(p map[string]any) string {
+	b, err := json.Marshal(p)
+	if err != nil {
+		panic("source: " + err.Error()) // unreachable: strings, slices and maps only
+	}
+	return string(b)
 }

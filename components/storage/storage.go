@@ -20,8 +20,14 @@ type Args struct {
 	KMSKeyArn pulumi.StringInput
 	// Protect guards the bucket against deletion (production).
 	Protect bool
-	ARNs    naming.ARNs
-	Tags    map[string]string
+	// EmptyOnDelete deletes every object version before the bucket itself:
+	// S3 refuses DeleteBucket (BucketNotEmpty) while any version exists, and
+	// the pipelines write to this versioned bucket. Set it only where mlprov
+	// may delete the bucket unasked (test copies, non-production); production
+	// gets it at delete-product --force time (engine.Unprotect).
+	EmptyOnDelete bool
+	ARNs          naming.ARNs
+	Tags          map[string]string
 }
 
 // ArtifactBucket is the pipelines' artifact store.
@@ -39,8 +45,9 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{
-		Bucket: pulumi.String(args.BucketName),
-		Tags:   pulumi.ToStringMap(args.Tags),
+		Bucket:       pulumi.String(args.BucketName),
+		ForceDestroy: pulumi.Bool(args.EmptyOnDelete),
+		Tags:         pulumi.ToStringMap(args.Tags),
 	}, pulumi.Parent(c), pulumi.Protect(args.Protect))
 	if err != nil {
 		return nil, err

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mlprov/mlprov/internal/atomicfile"
+	"github.com/mlprov/mlprov/internal/naming"
 	"github.com/mlprov/mlprov/internal/policycheck"
 	"github.com/mlprov/mlprov/internal/provtemplate"
 )
@@ -46,6 +47,10 @@ verdict is never about a stale file. With --template FILE, judges that file as i
 func (o *validateProvTemplateOptions) load(g *GlobalOptions) (*provtemplate.Document, string, error) {
 	if o.template != "" {
 		doc, err := provtemplate.Read(o.template)
+		if current := naming.FromOldScenario(o.template); errors.Is(err, os.ErrNotExist) && current != o.template {
+			o.template = current // the old tool's scenario spelling
+			doc, err = provtemplate.Read(current)
+		}
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, "", withCode(ExitUsage, err)
 		}

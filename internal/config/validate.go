@@ -218,6 +218,13 @@ func (c *checker) repository(path string, r Repository) {
 	if c.required(path+".branch", r.Branch, "e.g. main") && !branchPattern.MatchString(r.Branch) {
 		c.add(path+".branch", fmt.Sprintf("%q is not a valid branch name", r.Branch), "e.g. main")
 	}
+	if r.Provider == ProviderGitHubEnterpriseServer && r.ConnectionARN == "" {
+		// CreateConnection for GitHubEnterpriseServer needs a HostArn (the
+		// host registers the server's URL and VPC), which mlprov does not create.
+		// https://docs.aws.amazon.com/dtconsole/latest/userguide/connections-create-gheserver.html
+		c.add(path+".connection_arn", "required when provider is GitHubEnterpriseServer: its connection needs a host, which mlprov does not create",
+			"create the host and connection in the console (Developer Tools > Connections), then set connection_arn to the connection's ARN")
+	}
 	if r.ConnectionARN != "" && !connectionARNPattern.MatchString(r.ConnectionARN) {
 		c.add(path+".connection_arn", fmt.Sprintf("%q is not a CodeConnections connection ARN", r.ConnectionARN),
 			"arn:aws:codeconnections:{region}:{account}:connection/{uuid}, or leave it empty to create a connection")
@@ -414,31 +421,25 @@ func (c *checker) tags(t map[string]string) {
 	}
 }
 
-// names checks every physical name against its AWS limit, for the real
-// deployment and for the longest test deployment. It runs only when the
-// fields names are built from are valid themselves.
+// names checks the contract names (PRODUCT.md §2) against their limits and
+// every name against AWS's naming rules. Other names are shortened to fit,
+// and a test deployment's names are never longer than the product's, so the
+// product's names are the ones to check. It runs only when the fields names
+// are built from are valid themselves.
 func (c *checker) names(cfg *Config) {
 	if cfg.Client.CompanyPrefix == "" || cfg.Client.TenantID == "" || cfg.Environment.Env == "" ||
 		cfg.Environment.Region == "" || cfg.MLProduct.UseCase == "" ||
 		!c.ok("client.company_prefix", "client.tenant_id", "environment.env", "environment.region", "ml_product.use_case", "ml_product.workload") {
 		return
 	}
-	const path = "ml_product.use_case"
-	failed := map[string]bool{}
 	for _, p := range naming.For(cfg).Check() {
-		failed[p.What] = true
-		c.add(path, nameMessage("", p), "shorten "+p.Fields)
-	}
-	for _, p := range naming.ForTest(cfg, naming.LongestTestID).Check() {
-		if !failed[p.What] {
-			c.add(path, nameMessage("in a test deployment (test-deploy), ", p), "shorten "+p.Fields+" so test deployments fit too")
-		}
+		c.add("ml_product.use_case", nameMessage(p), "shorten "+p.Fields)
 	}
 }
 
-func nameMessage(context string, p naming.Problem) string {
+func nameMessage(p naming.Problem) string {
 	if p.Reason != "" {
-		return fmt.Sprintf("%s%s name %q: %s", context, p.What, p.Name, p.Reason)
+		return fmt.Sprintf("%s name %q: %s", p.What, p.Name, p.Reason)
 	}
-	return fmt.Sprintf("%s%s name %q is %d characters, over the AWS limit of %d", context, p.What, p.Name, p.Length, p.Max)
+	return fmt.Sprintf("%s name %q is %d characters, over the limit of %d", p.What, p.Name, p.Length, p.Max)
 }

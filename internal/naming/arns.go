@@ -78,6 +78,15 @@ func (a ARNs) Connections() string { return a.regional("codeconnections", "conne
 // EC2 matches EC2 resources of one type in the account and region.
 func (a ARNs) EC2(resourceType string) string { return a.regional("ec2", resourceType+"/*") }
 
+// ConsoleURL is the AWS console home of a service in the region.
+func (a ARNs) ConsoleURL(service string) string {
+	domain := "console.aws.amazon.com"
+	if a.Partition == "aws-cn" {
+		domain = "console.amazonaws.cn"
+	}
+	return "https://" + a.Region + "." + domain + "/" + service + "/home?region=" + a.Region
+}
+
 // ServicePrincipal is {service}.amazonaws.com (every partition uses it for these services).
 func ServicePrincipal(service string) string { return service + ".amazonaws.com" }
 

@@ -25,7 +25,9 @@ func Synthesize(arns naming.ARNs, token, logicalName, physical string, inputs ma
 		attrs["arn"] = arns.Policy(physical)
 		id = attrs["arn"]
 	case "aws:kms/key:Key":
-		id = fakeID("mrk-", logicalName+arns.Account+arns.Region)
+		// AWS picks key ids (UUIDs); offline the id is a marked placeholder,
+		// so it never passes for a real key (or a multi-Region "mrk-" one).
+		id = provtemplate.Placeholder("kms-key-id:" + logicalName)
 		attrs["keyId"] = id
 		attrs["arn"] = arns.KMSKey(id)
 	case "aws:kms/alias:Alias":
@@ -62,6 +64,9 @@ func Synthesize(arns naming.ARNs, token, logicalName, physical string, inputs ma
 	case "aws:ec2/vpcEndpoint:VpcEndpoint":
 		id = fakeID("vpce-", logicalName)
 		attrs["arn"] = arns.VPCEndpoint(id)
+		// AWS reports the service's managed prefix list on an endpoint (what
+		// the endpoint security group's S3 egress references).
+		attrs["prefixListId"] = provtemplate.Placeholder("prefix-list-id:" + logicalName)
 	case "aws:codeconnections/connection:Connection", "aws:codestarconnections/connection:Connection":
 		id = arns.Connection(fakeID("", physical))
 		attrs["arn"] = id

@@ -42,6 +42,28 @@ func approvedModelPattern(pattern Value, groups map[string]bool) Result {
 	return p.result()
 }
 
+// buildOnlyPipeline: the stack holds the pipeline of arn and none of its
+// stages deploys (a source-change rule may start a build pipeline). A
+// pipeline the stack does not hold counts as a deploy pipeline.
+func buildOnlyPipeline(s Stack, arn string) bool {
+	name := arn[strings.LastIndex(arn, ":")+1:]
+	for _, pl := range s.OfType(typePipeline) {
+		if pl.Props.String("name") != name {
+			continue
+		}
+		if _, unknown := pl.Props.UnknownAt("stages"); unknown {
+			return false
+		}
+		for _, st := range pl.Props.List("stages") {
+			if isDeployStage(st.Object()) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
 func contains(list []string, s string) bool {
 	for _, e := range list {
 		if e == s {
@@ -55,7 +77,7 @@ func evt001() Rule {
 	return Rule{
 		ID:          "MLP-EVT-001",
 		Name:        "deploy-trigger-approved-models-only",
-		Description: "An EventBridge rule that starts a deploy pipeline fires only for models Approved in the product's model package group.",
+		Description: "An EventBridge rule that starts a deploy pipeline fires only for models Approved in the product's model package group (rules starting a pipeline without a deploy stage are not judged).",
 		Severity:    SeverityHigh,
 		Enforcement: Mandatory,
 		Remediation: "Filter the event pattern on source aws.sagemaker, detail.ModelApprovalStatus [\"Approved\"] and detail.ModelPackageGroupName [<this product's group>].",
@@ -88,7 +110,7 @@ func evt001() Rule {
 				if arn.Unknown() {
 					return CannotJudge("eventTarget.arn")
 				}
-				if strings.Contains(arn.String(), ":codepipeline:") {
+				if strings.Contains(arn.String(), ":codepipeline:") && !buildOnlyPipeline(s, arn.String()) {
 					return verdict
 				}
 			}

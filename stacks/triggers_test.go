@@ -1,0 +1,207 @@
+package stacks_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/mlprov/mlprov/components/policydoc"
+	"github.com/mlprov/mlprov/internal/config"
+	"github.com/mlprov/mlprov/internal/iampolicy"
+	"github.com/mlprov/mlprov/internal/naming"
+	"github.com/mlprov/mlprov/internal/render"
+	"github.com/mlprov/mlprov/stacks"
+	"github.com/mlprov/mlprov/test/fakeaws/eventpattern"
+)
+
+// AWS-shaped events. Shapes: CodeCommit repository state change
+// (https://docs.aws.amazon.com/codecommit/latest/userguide/monitoring-events.html),
+// S3 Object Created (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html),
+// SageMaker model package state change
+// (https://docs.aws.amazon.com/sagemaker/latest/dg/automating-sagemaker-with-eventbridge.html#eventbridge-model-package).
+func codeCommitPush(repo, branch string) string {
+	return fmt.Sprintf(`{"version":"0","id":"1","detail-type":"CodeCommit Repository State Change","source":"aws.codecommit",
+"account":"%[1]s","time":"2026-12-01T12:00:00Z","region":"%[2]s","resources":["arn:aws:codecommit:%[2]s:%[1]s:%[3]s"],
+"detail":{"callerUserArn":"arn:aws:iam::%[1]s:user/dev","commitId":"abc","event":"referenceUpdated","oldCommitId":"def",
+"referenceFullName":"refs/heads/%[4]s","referenceName":"%[4]s","referenceType":"branch","repositoryId":"r","repositoryName":"%[3]s"}}`,
+		testAccount, testRegion, repo, branch)
+}
+
+func s3ObjectCreated(bucket, key string) string {
+	return fmt.Sprintf(`{"version":"0","id":"2","detail-type":"Object Created","source":"aws.s3","account":"%[1]s",
+"time":"2026-12-01T12:00:00Z","region":"%[2]s","resources":["arn:aws:s3:::%[3]s"],
+"detail":{"version":"0","bucket":{"name":"%[3]s"},"object":{"key":"%[4]s","size":10,"etag":"e","version-id":"v","sequencer":"s"},
+"request-id":"q","requester":"%[1]s","reason":"PutObject"}}`, testAccount, testRegion, bucket, key)
+}
+
+func modelPackageStateChange(group, status string) string {
+	return fmt.Sprintf(`{"version":"0","id":"3","detail-type":"SageMaker Model Package State Change","source":"aws.sagemaker",
+"account":"%[1]s","time":"2026-12-01T12:00:00Z","region":"%[2]s","resources":["arn:aws:sagemaker:%[2]s:%[1]s:model-package/%[3]s/1"],
+"detail":{"ModelPackageGroupName":"%[3]s","ModelPackageVersion":1,"ModelPackageArn":"arn:aws:sagemaker:%[2]s:%[1]s:model-package/%[3]s/1",
+"CreationTime":1700000000000,"ModelApprovalStatus":"%[4]s","ModelPackageStatus":"Completed"}}`, testAccount, testRegion, group, status)
+}
+
+// startedPipelines evaluates every rule's pattern with the EventBridge
+// matcher of the test double and returns the pipelines its targets start.
+func startedPipelines(t *testing.T, rec *render.Recording, event string) []string {
+	t.Helper()
+	var started []string
+	for _, rule := range rec.ByType(tEventRule) {
+		ok, err := eventpattern.Match(str(rule.Inputs["eventPattern"]), event)
+		if err != nil {
+			t.Fatalf("rule %s: %v", rule.PhysicalName, err)
+		}
+		if !ok {
+			continue
+		}
+		for _, target := range rec.ByType(tEventTarget) {
+			if str(target.Inputs["rule"]) != rule.PhysicalName {
+				continue
+			}
+			if arn := str(target.Inputs["arn"]); strings.HasPrefix(arn, "arn:aws:codepipeline:") {
+				started = append(started, arn[strings.LastIndex(arn, ":")+1:])
+			}
+		}
+	}
+	return started
+}
+
+func TestPipelinesStartOnlyOnTheirEvents(t *testing.T) {
+	for _, kind := range []config.SourceControl{config.SourceCodeCommit, config.SourceS3, config.SourceCodeConnections} {
+		t.Run(string(kind), func(t *testing.T) {
+			cfg := withSource(baseConfig(config.TierStarter, "prod"), kind)
+			n := naming.For(cfg)
+			rec := run(t, cfg, stacks.Options{})
+			var buildPush, deployPush string
+			switch kind {
+			case config.SourceCodeCommit:
+				buildPush, deployPush = codeCommitPush(n.BuildRepository, "main"), codeCommitPush(n.DeployRepository, "main")
+				if got := startedPipelines(t, rec, codeCommitPush(n.BuildRepository, "feature")); len(got) != 0 {
+					t.Errorf("a push to another branch started %v", got)
+				}
+			case config.SourceS3:
+				buildPush = s3ObjectCreated("acme-ml-source", "churn/model-build.zip")
+				deployPush = s3ObjectCreated("acme-ml-source", "churn/model-deploy.zip")
+			}
+			if buildPush != "" {
+				if got := startedPipelines(t, rec, buildPush); len(got) != 1 || got[0] != n.BuildPipeline {
+					t.Errorf("a change to the build source started %v, want [%s]", got, n.BuildPipeline)
+				}
+				if got := startedPipelines(t, rec, deployPush); len(got) != 0 {
+					t.Errorf("a change to the deploy source started %v, want nothing", got)
+				}
+			}
+			if got := startedPipelines(t, rec, modelPackageStateChange(n.ModelPackageGroup, "Approved")); len(got) != 1 || got[0] != n.DeployPipeline {
+				t.Errorf("an Approved model of this group started %v, want [%s]", got, n.DeployPipeline)
+			}
+			for _, ev := range []string{
+				modelPackageStateChange(n.ModelPackageGroup, "Rejected"),
+				modelPackageStateChange(n.ModelPackageGroup, "PendingManualApproval"),
+				modelPackageStateChange("other-models", "Approved"),
+			} {
+				if got := startedPipelines(t, rec, ev); len(got) != 0 {
+					t.Errorf("event started %v, want nothing:\n%s", got, ev)
+				}
+			}
+			// Source actions: the build may detect its own changes, the deploy never.
+			for _, p := range rec.ByType(tPipeline) {
+				conf := stageConfig(t, p.Inputs["stages"], "Source")
+				poll, detect := str(conf["PollForSourceChanges"]), str(conf["DetectChanges"])
+				isDeploy := p.PhysicalName == n.DeployPipeline
+				switch {
+				case poll == "true":
+					t.Errorf("%s polls its source", p.PhysicalName)
+				case isDeploy && detect == "true":
+					t.Errorf("deploy pipeline starts on a push (DetectChanges=true)")
+				case !isDeploy && kind == config.SourceCodeConnections && detect != "true":
+					t.Errorf("build pipeline does not detect pushes: DetectChanges=%q", detect)
+				}
+			}
+		})
+	}
+}
+
+func rolePolicyDoc(t *testing.T, rec *render.Recording, role string) policydoc.Document {
+	t.Helper()
+	var d policydoc.Document
+	if err := json.Unmarshal([]byte(str(byName(t, rec, tRolePolicy, role+"-policy").Inputs["policy"])), &d); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// TestOnlyHumansApproveModels: the build and SageMaker roles may register
+// versions PendingManualApproval only (an explicit Deny in their policies).
+func TestOnlyHumansApproveModels(t *testing.T) {
+	cfg := baseConfig(config.TierEnterprise, "prod")
+	n := naming.For(cfg)
+	rec := run(t, cfg, stacks.Options{})
+	pkg := naming.ARNsFor(testAccount, testRegion).ModelPackages(n.ModelPackageGroup)
+	pkg = strings.TrimSuffix(pkg, "*") + "3"
+	for _, role := range []string{n.CodeBuildRole, n.SageMakerExecutionRole} {
+		docs := []policydoc.Document{rolePolicyDoc(t, rec, role)}
+		for _, c := range []struct {
+			action, status string
+			want           iampolicy.Decision
+		}{
+			{"sagemaker:CreateModelPackage", "PendingManualApproval", iampolicy.Allowed},
+			{"sagemaker:CreateModelPackage", "Approved", iampolicy.ExplicitDeny},
+			{"sagemaker:CreateModelPackage", "Rejected", iampolicy.ExplicitDeny},
+			{"sagemaker:CreateModelPackage", "", iampolicy.ExplicitDeny},
+			{"sagemaker:UpdateModelPackage", "Approved", iampolicy.ExplicitDeny},
+		} {
+			req := iampolicy.Request{Action: c.action, Resource: pkg, Context: map[string][]string{}}
+			if c.status != "" {
+				req.Context["sagemaker:ModelApprovalStatus"] = []string{c.status}
+			}
+			got, err := iampolicy.Evaluate(docs, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != c.want {
+				t.Errorf("%s: %s with status %q = %v, want %v", role, c.action, c.status, got, c.want)
+			}
+		}
+	}
+}
+
+// TestApproversAreNotified: a deploy waiting for approval notifies the
+// alerts topic, which the pipeline role may publish to.
+func TestApproversAreNotified(t *testing.T) {
+	for _, tier := range []config.Tier{config.TierProfessional, config.TierEnterprise} {
+		t.Run(string(tier), func(t *testing.T) {
+			cfg := baseConfig(tier, "prod")
+			n := naming.For(cfg)
+			rec := run(t, cfg, stacks.Options{})
+			deploy := byName(t, rec, tPipeline, n.DeployPipeline)
+			approval := stageConfig(t, deploy.Inputs["stages"], "ManualApproval")
+			topic := one(t, rec, tTopic)
+			topicArn := naming.ARNsFor(testAccount, testRegion).Topic(topic.PhysicalName)
+			if got := str(approval["NotificationArn"]); got != topicArn {
+				t.Errorf("approval NotificationArn = %q, want the alerts topic %s", got, topicArn)
+			}
+			if !strings.HasPrefix(str(approval["ExternalEntityLink"]), "https://") {
+				t.Errorf("approval has no link for the approver: %v", approval["ExternalEntityLink"])
+			}
+			got, err := iampolicy.Evaluate([]policydoc.Document{rolePolicyDoc(t, rec, n.CodePipelineRole)},
+				iampolicy.Request{Action: "sns:Publish", Resource: topicArn})
+			if err != nil || got != iampolicy.Allowed {
+				t.Errorf("pipeline role publishing to the topic: %v %v", got, err)
+			}
+		})
+	}
+}
+
+// stageConfig is the configuration of the single action of a named stage.
+func stageConfig(t *testing.T, stages any, name string) map[string]any {
+	t.Helper()
+	list, _ := stages.([]any)
+	for _, stage := range list {
+		if s := obj(stage); str(s["name"]) == name {
+			return obj(obj(s["actions"])["configuration"])
+		}
+	}
+	t.Fatalf("no stage %s in %v", name, stages)
+	return nil
+}
