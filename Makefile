@@ -60,8 +60,27 @@ iamsim: ## The external IAM evaluator the deployer-policy tests run with Node (@
 api-models: ## The AWS API models (aws-sdk-go) the test double's constraint snapshot is checked against
 	cd /tmp && GOFLAGS=-mod=mod $(GO) mod download github.com/aws/aws-sdk-go@v1.55.8
 
+.PHONY: ci-tools
+ci-tools: $(BIN)/actionlint tools/gitlab-ci-local/node_modules ## Linters for the CI examples: actionlint (Go module) and gitlab-ci-local (npm)
+
+$(BIN)/actionlint: tools/actionlint/go.mod
+	cd tools/actionlint && $(GO) build -o $@ github.com/rhysd/actionlint/cmd/actionlint
+
+tools/gitlab-ci-local/node_modules: tools/gitlab-ci-local/package-lock.json
+	cd tools/gitlab-ci-local && npm ci --no-audit --no-fund
+	@touch $@
+
+.PHONY: servers
+servers: $(BIN)/s3server $(BIN)/local-kms ## The S3-compatible store and KMS emulator the team-state tests start (Go modules, built into bin/)
+
+$(BIN)/s3server: tools/s3server/go.mod tools/s3server/main.go
+	cd tools/s3server && $(GO) build -o $@ .
+
+$(BIN)/local-kms: tools/localkms/go.mod
+	cd tools/localkms && $(GO) build -o $@ github.com/nsmithuk/local-kms
+
 .PHONY: test
-test: tools pulumi build iamsim api-models ## The whole suite: unit, mocks, policy gate, fuzz, end-to-end through the real engine
+test: tools pulumi build iamsim api-models ci-tools servers ## The whole suite: unit, mocks, policy gate, fuzz, end-to-end through the real engine
 	$(GO) test -count=1 -timeout 40m ./...
 	$(MAKE) --no-print-directory policy-gate
 	$(MAKE) --no-print-directory fuzz

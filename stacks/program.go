@@ -42,12 +42,6 @@ const (
 	ExportCallerArn = "callerArn"
 )
 
-// KMS key deletion windows in days.
-const (
-	prodKeyDeletionWindowDays  = 30
-	otherKeyDeletionWindowDays = 7
-)
-
 // Program is the Pulumi program of one product.
 func Program(cfg *config.Config) pulumi.RunFunc { return ProgramWithOptions(cfg, Options{}) }
 
@@ -65,11 +59,8 @@ func ProgramWithOptions(cfg *config.Config, opts Options) pulumi.RunFunc {
 		p := &product{
 			cfg: cfg, caps: caps, names: names,
 			arns:      naming.ARNsFor(cfg.Client.AccountID, cfg.Environment.Region),
-			retention: caps.LogRetentionDays(cfg),
-			protect:   caps.ProdDeletionProtection && cfg.IsProd() && !opts.Unprotect && opts.TestID == "",
-			// The model registry (approved model versions) is protected in
-			// prod in every tier, as MLP-SM-001 requires.
-			protectRegistry: cfg.IsProd() && !opts.Unprotect && opts.TestID == "",
+			retention: logRetentionDays(caps, cfg),
+			protect:   cfg.EnvProperties().DeletionProtection && !opts.Unprotect && opts.TestID == "",
 			// A production bucket is emptied only by delete-product --force.
 			emptyBucketOnDelete: !cfg.IsProd() || opts.TestID != "",
 			tags: tags.For(tags.Product{
@@ -89,8 +80,6 @@ type product struct {
 	tags      map[string]string
 	retention int
 	protect   bool
-	// protectRegistry protects the model package group.
-	protectRegistry bool
 	// emptyBucketOnDelete lets a delete remove the artifact bucket's objects.
 	emptyBucketOnDelete bool
 
@@ -146,7 +135,7 @@ func (p *product) run(ctx *pulumi.Context) error {
 	models, err := registry.New(ctx, "registry", registry.Args{
 		GroupName:   n.ModelPackageGroup,
 		Description: "Model registry of " + n.MLName,
-		Protect:     p.protectRegistry,
+		Protect:     p.protect,
 		Tags:        p.tags,
 	}, providers)
 	if err != nil {
@@ -455,12 +444,9 @@ func (p *product) monitoring(ctx *pulumi.Context, keyArn pulumi.StringInput, ale
 }
 
 // newKey creates a KMS key of the product: every key gets the same deletion
-// window (longer in prod), account/region and tags.
+// window (the environment's), account/region and tags.
 func (p *product) newKey(ctx *pulumi.Context, name string, args encryption.Args, opts ...pulumi.ResourceOption) (*encryption.ProductKey, error) {
-	args.DeletionWindowDays = otherKeyDeletionWindowDays
-	if p.cfg.IsProd() {
-		args.DeletionWindowDays = prodKeyDeletionWindowDays
-	}
+	args.DeletionWindowDays = p.cfg.EnvProperties().KeyDeletionWindowDays
 	args.ARNs, args.Tags = p.arns, p.tags
 	return encryption.New(ctx, name, args, opts...)
 }

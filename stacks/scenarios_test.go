@@ -359,8 +359,11 @@ func TestProtectionTestDeploymentsAndUnprotect(t *testing.T) {
 	if got := protected(run(t, baseConfig(config.TierEnterprise, "staging"), stacks.Options{}).Resources); len(got) != 0 {
 		t.Errorf("staging protects %v", got)
 	}
-	if got := protected(run(t, baseConfig(config.TierProfessional, "prod"), stacks.Options{}).Resources); !slices.Equal(got, []string{tGroup}) {
-		t.Errorf("professional prod protects %v, want only the model registry", got)
+	// MLP-SM-001 wants the prod model registry protected on every tier.
+	wantProfessional := []string{tGroup, tBucket}
+	slices.Sort(wantProfessional)
+	if got := protected(run(t, baseConfig(config.TierProfessional, "prod"), stacks.Options{}).Resources); !slices.Equal(got, wantProfessional) {
+		t.Errorf("professional prod protects %v, want %v", got, wantProfessional)
 	}
 
 	test := run(t, cfg, stacks.Options{TestID: "a1b2"})

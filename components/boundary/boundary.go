@@ -87,6 +87,11 @@ func Document(args Args) policydoc.Document {
 	seenKept := map[string]bool{}
 	for _, doc := range args.Policies {
 		for _, s := range doc.Statement {
+			// A boundary only caps what is allowed; a role's Deny (such as
+			// the approval-status guard) stays in the role policy.
+			if s.Effect != "Allow" {
+				continue
+			}
 			for _, action := range s.Action {
 				if conditionKept[action] {
 					k := policydoc.Allow("", []string{action}, s.Resource)

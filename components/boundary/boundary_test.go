@@ -56,6 +56,9 @@ func TestBoundaryAllowsEveryRoleRequest(t *testing.T) {
 	doc, policies := document()
 	for _, p := range policies.All() {
 		for _, s := range p.Statement {
+			if s.Effect != "Allow" {
+				continue // a role's Deny allows nothing the boundary must cover
+			}
 			for _, action := range s.Action {
 				for _, resource := range s.Resource {
 					req := iampolicy.Request{Action: action, Resource: instance(resource), Context: contextOf(s.Condition)}

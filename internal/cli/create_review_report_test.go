@@ -140,8 +140,11 @@ func TestEveryActionWritesARedactedAuditLog(t *testing.T) {
 		}
 	}
 
-	// A failed action is logged too, under "mlprov" when no product loaded.
-	if code := runAudited(t, env, "plan", "--config", "missing.yaml", "--workdir", dir); code != ExitUsage {
+	// A failed action is logged too, under "mlprov" when no product loaded
+	// (a usage error acts on nothing and is not logged).
+	invalid := filepath.Join(dir, "invalid.yaml")
+	os.WriteFile(invalid, []byte("client: {}\n"), 0o644)
+	if code := runAudited(t, env, "plan", "--config", invalid, "--workdir", dir); code != ExitInvalidConfig {
 		t.Fatalf("exit %d", code)
 	}
 	failed, _ := filepath.Glob(filepath.Join(dir, "ml/reports", "mlprov-plan-*.log"))
@@ -149,7 +152,7 @@ func TestEveryActionWritesARedactedAuditLog(t *testing.T) {
 		t.Fatalf("want the failed plan logged, got %v", failed)
 	}
 	b, _ = os.ReadFile(failed[0])
-	if !strings.Contains(string(b), "result:   exit 2 (bad command line") || !strings.Contains(string(b), `config "missing.yaml" not found`) {
+	if !strings.Contains(string(b), "result:   exit 3 (invalid configuration file") || !strings.Contains(string(b), "client.company_name: required") {
 		t.Errorf("failed action log:\n%s", b)
 	}
 

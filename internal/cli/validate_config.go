@@ -4,14 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/mlprov/mlprov/internal/config"
+	"github.com/mlprov/mlprov/internal/fleet"
 	"github.com/mlprov/mlprov/internal/naming"
 	"github.com/mlprov/mlprov/internal/quota"
 	"github.com/mlprov/mlprov/internal/render"
@@ -132,16 +130,20 @@ func quotaProblems(cfg *config.Config) []config.Problem {
 			return append(out, config.Problem{Message: fmt.Sprintf("cannot render the product to check AWS policy size quotas: %v", err)})
 		}
 		for _, u := range quota.Check(doc.Resources) {
-			msg := u.String() + where
 			if seen[u.What+u.Name] {
 				continue
 			}
 			seen[u.What+u.Name] = true
-			out = append(out, config.Problem{Path: "ml_product", Message: msg,
-				Fix: "shorten client.company_prefix, ml_product.use_case or ml_product.workload (policies carry the product's resource names)"})
+			out = append(out, quotaProblem(u, where))
 		}
 	}
 	return out
+}
+
+// quotaProblem reports one document over its quota, with its size and limit.
+func quotaProblem(u quota.Usage, where string) config.Problem {
+	return config.Problem{Path: "ml_product", Message: u.String() + where,
+		Fix: "shorten client.company_prefix, ml_product.use_case or ml_product.workload (policies carry the product's resource names)"}
 }
 
 func printValidation(deps *Deps, r validationResult) {
@@ -179,18 +181,6 @@ func problemLine(p config.Problem) string {
 	return b.String()
 }
 
-// configFilesUnder lists the YAML files under dir, sorted.
-func configFilesUnder(dir string) ([]string, error) {
-	var files []string
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if !d.IsDir() && (strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) {
-			files = append(files, path)
-		}
-		return nil
-	})
-	sort.Strings(files)
-	return files, err
-}
+// configFilesUnder lists the config files under dir, sorted (the same
+// pattern as every --all).
+func configFilesUnder(dir string) ([]string, error) { return fleet.ConfigFiles(dir) }

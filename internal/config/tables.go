@@ -1,6 +1,10 @@
 package config
 
-import "regexp"
+import (
+	"regexp"
+
+	"github.com/mlprov/mlprov/internal/environments"
+)
 
 // Regions are the AWS region codes of the standard (aws) partition. Keep this
 // the only list: the JSON Schema's region enum is tested against it.
@@ -25,7 +29,7 @@ var Regions = []string{
 }
 
 // Envs are the accepted environment names.
-var Envs = []string{"dev", "test", "staging", "prod"}
+var Envs = environments.Names
 
 // RepositoryProviders are the CodeConnections provider types.
 var RepositoryProviders = []string{"GitHub", ProviderGitHubEnterpriseServer, "GitLab", "Bitbucket"}

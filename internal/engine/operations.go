@@ -105,7 +105,7 @@ func (e *Engine) finish(ctx context.Context, op *operation, c *collector, kind s
 		return res, c.failures[0]
 	}
 	if typed := classify(ctx, err); typed != err {
-		return res, typed
+		return res, e.withLockRecovery(typed, op.stack.Name())
 	}
 	return res, &OperationError{Op: kind, Detail: errorsFirst(stderrOf(err))}
 }

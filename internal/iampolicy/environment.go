@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/mlprov/mlprov/components/policydoc"
+	"github.com/mlprov/mlprov/internal/awstypes"
+	"github.com/mlprov/mlprov/internal/environments"
 	"github.com/mlprov/mlprov/internal/naming"
 	"github.com/mlprov/mlprov/internal/provtemplate"
 )
@@ -20,13 +22,15 @@ import (
 //	           the config names (environment.ci_deployer_role_arn). Reads
 //	           never need MFA: a drift check must work from any session.
 func environmentRules(doc *provtemplate.Document, arns naming.ARNs, allowed map[string]bool) []policydoc.Statement {
-	switch doc.Product.Env {
-	case "staging":
-		return denyStatefulDeletes(doc, arns)
-	case "prod":
-		return []policydoc.Statement{denyMutatingWithoutMFA(allowed, doc.Product.CIDeployerRoleARN)}
+	env, _ := environments.Of(doc.Product.Env)
+	var out []policydoc.Statement
+	if env.NoStatefulDeletes {
+		out = append(out, denyStatefulDeletes(doc, arns)...)
 	}
-	return nil
+	if env.MFAForMutating {
+		out = append(out, denyMutatingWithoutMFA(allowed, doc.Product.CIDeployerRoleARN))
+	}
+	return out
 }
 
 // statefulDeletes are, per stateful type, the action that destroys it and
@@ -35,10 +39,10 @@ var statefulDeletes = map[string]struct {
 	action string
 	arn    func(naming.ARNs, string) string
 }{
-	"aws:s3/bucketV2:BucketV2":               {"s3:DeleteBucket", naming.ARNs.Bucket},
-	"aws:codecommit/repository:Repository":   {"codecommit:DeleteRepository", naming.ARNs.Repository},
-	"aws-native:sagemaker:ModelPackageGroup": {"sagemaker:DeleteModelPackageGroup", naming.ARNs.ModelPackageGroup},
-	typeKMSKey:                               {"kms:ScheduleKeyDeletion", nil},
+	awstypes.S3BucketV2:                       {"s3:DeleteBucket", naming.ARNs.Bucket},
+	awstypes.CodeCommitRepository:             {"codecommit:DeleteRepository", naming.ARNs.Repository},
+	awstypes.NativeSageMakerModelPackageGroup: {"sagemaker:DeleteModelPackageGroup", naming.ARNs.ModelPackageGroup},
+	typeKMSKey: {"kms:ScheduleKeyDeletion", nil},
 }
 
 // denyStatefulDeletes is staging's guard against deleting the product.

@@ -3,13 +3,14 @@ package iampolicy
 import (
 	"strings"
 
+	"github.com/mlprov/mlprov/internal/awstypes"
 	"github.com/mlprov/mlprov/internal/naming"
 )
 
 // Type tokens whose grants refer to other resources.
 const (
-	typeKMSKey     = "aws:kms/key:Key"
-	typeConnection = "aws:codeconnections/connection:Connection"
+	typeKMSKey     = awstypes.KMSKey
+	typeConnection = awstypes.CodeConnection
 )
 
 // table is the one place that says which IAM actions the engine's providers
@@ -20,7 +21,7 @@ const (
 // here is an error (permissionsOf).
 var table = map[string][]grant{
 	// --- S3: the artifact bucket and its split settings -------------------
-	"aws:s3/bucketV2:BucketV2": {
+	awstypes.S3BucketV2: {
 		{sid: "S3Bucket", ops: always, on: ownName(naming.ARNs.Bucket), actions: []string{
 			"s3:ListBucket", "s3:GetBucketTagging", "s3:GetBucketPolicy", "s3:GetBucketAcl", "s3:GetBucketCORS",
 			"s3:GetBucketWebsite", "s3:GetBucketVersioning", "s3:GetAccelerateConfiguration",
@@ -31,14 +32,14 @@ var table = map[string][]grant{
 		{sid: "S3Bucket", ops: onWrite, on: ownName(naming.ARNs.Bucket), actions: []string{"s3:PutBucketTagging"}},
 		{sid: "S3Bucket", ops: onDelete, on: ownName(naming.ARNs.Bucket), actions: []string{"s3:DeleteBucket"}},
 	},
-	"aws:s3/bucketVersioningV2:BucketVersioningV2":                                               bucketSetting("s3:GetBucketVersioning", "s3:PutBucketVersioning", "s3:PutBucketVersioning"),
-	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": bucketSetting("s3:GetEncryptionConfiguration", "s3:PutEncryptionConfiguration", "s3:PutEncryptionConfiguration"),
-	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":                                     bucketSetting("s3:GetBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock"),
-	"aws:s3/bucketOwnershipControls:BucketOwnershipControls":                                     bucketSetting("s3:GetBucketOwnershipControls", "s3:PutBucketOwnershipControls", "s3:PutBucketOwnershipControls"),
-	"aws:s3/bucketPolicy:BucketPolicy":                                                           bucketSetting("s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"),
+	awstypes.S3BucketVersioning:        bucketSetting("s3:GetBucketVersioning", "s3:PutBucketVersioning", "s3:PutBucketVersioning"),
+	awstypes.S3BucketEncryption:        bucketSetting("s3:GetEncryptionConfiguration", "s3:PutEncryptionConfiguration", "s3:PutEncryptionConfiguration"),
+	awstypes.S3BucketPublicAccessBlock: bucketSetting("s3:GetBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock"),
+	awstypes.S3BucketOwnershipControls: bucketSetting("s3:GetBucketOwnershipControls", "s3:PutBucketOwnershipControls", "s3:PutBucketOwnershipControls"),
+	awstypes.S3BucketPolicy:            bucketSetting("s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"),
 
 	// --- IAM: the product's roles, their inline policies, the boundary ----
-	"aws:iam/role:Role": {
+	awstypes.IAMRole: {
 		{sid: "IAMRoles", ops: always, on: ownName(naming.ARNs.Role), actions: []string{
 			"iam:GetRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole"}},
 		{sid: "IAMRoleBoundary", ops: onCreate, on: ownName(naming.ARNs.Role), boundary: true, actions: []string{"iam:CreateRole"}},
@@ -49,12 +50,12 @@ var table = map[string][]grant{
 			"iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy", "iam:UntagRole"}},
 		{sid: "IAMRoles", ops: onDelete, on: ownName(naming.ARNs.Role), actions: []string{"iam:DeleteRole"}},
 	},
-	"aws:iam/rolePolicy:RolePolicy": {
+	awstypes.IAMRolePolicy: {
 		{sid: "IAMRoles", ops: always, on: inputARN("role", naming.ARNs.Role), actions: []string{"iam:GetRolePolicy"}},
 		{sid: "IAMRoles", ops: onWrite, on: inputARN("role", naming.ARNs.Role), actions: []string{"iam:PutRolePolicy"}},
 		{sid: "IAMRoles", ops: onDelete, on: inputARN("role", naming.ARNs.Role), actions: []string{"iam:DeleteRolePolicy"}},
 	},
-	"aws:iam/policy:Policy": {
+	awstypes.IAMPolicy: {
 		{sid: "IAMBoundaryPolicy", ops: always, on: ownName(naming.ARNs.Policy), actions: []string{
 			"iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:ListPolicyTags"}},
 		{sid: "IAMBoundaryPolicy", ops: onCreate, on: ownName(naming.ARNs.Policy), actions: []string{"iam:CreatePolicy"}},
@@ -84,7 +85,7 @@ var table = map[string][]grant{
 		{sid: "KMSKey", ops: onDelete, on: ownGenerated(naming.ARNs.KMSKey), scope: byResourceTag,
 			actions: []string{"kms:ScheduleKeyDeletion"}},
 	},
-	"aws:kms/alias:Alias": {
+	awstypes.KMSAlias: {
 		{sid: "KMSAliasList", ops: always, on: everywhere, actions: []string{"kms:ListAliases"}},
 		{sid: "KMSAlias", ops: onCreate, on: ownName(naming.ARNs.KMSAlias), actions: []string{"kms:CreateAlias"}},
 		{sid: "KMSAlias", ops: onUpdate, on: ownName(naming.ARNs.KMSAlias), actions: []string{"kms:UpdateAlias"}},
@@ -95,7 +96,7 @@ var table = map[string][]grant{
 	},
 
 	// --- Source: CodeCommit repositories, a CodeConnections connection ----
-	"aws:codecommit/repository:Repository": {
+	awstypes.CodeCommitRepository: {
 		{sid: "CodeCommit", ops: always, on: ownName(naming.ARNs.Repository), actions: []string{
 			"codecommit:GetRepository", "codecommit:ListTagsForResource"}},
 		{sid: "CodeCommit", ops: onCreate, on: ownName(naming.ARNs.Repository), actions: []string{"codecommit:CreateRepository"}},
@@ -118,14 +119,14 @@ var table = map[string][]grant{
 	},
 
 	// --- Build and deploy: CodeBuild, CodePipeline, EventBridge -----------
-	"aws:codebuild/project:Project": {
+	awstypes.CodeBuildProject: {
 		{sid: "CodeBuild", ops: always, on: ownName(naming.ARNs.BuildProject), actions: []string{"codebuild:BatchGetProjects"}},
 		{sid: "CodeBuild", ops: onCreate, on: ownName(naming.ARNs.BuildProject), actions: []string{"codebuild:CreateProject"}},
 		{sid: "CodeBuild", ops: onUpdate, on: ownName(naming.ARNs.BuildProject), actions: []string{"codebuild:UpdateProject"}},
 		{sid: "CodeBuild", ops: onDelete, on: ownName(naming.ARNs.BuildProject), actions: []string{"codebuild:DeleteProject"}},
 		passRole("serviceRole", "codebuild.amazonaws.com"),
 	},
-	"aws:codepipeline/pipeline:Pipeline": {
+	awstypes.CodePipeline: {
 		{sid: "CodePipeline", ops: always, on: ownName(naming.ARNs.Pipeline), actions: []string{
 			"codepipeline:GetPipeline", "codepipeline:ListTagsForResource"}},
 		{sid: "CodePipeline", ops: onCreate, on: ownName(naming.ARNs.Pipeline), actions: []string{"codepipeline:CreatePipeline"}},
@@ -147,7 +148,7 @@ var table = map[string][]grant{
 		passGivenConnection("codeconnections"),
 		passGivenConnection("codestar-connections"),
 	},
-	"aws:cloudwatch/eventRule:EventRule": {
+	awstypes.EventRule: {
 		{sid: "EventRules", ops: always, on: ownName(naming.ARNs.EventRule), actions: []string{
 			"events:DescribeRule", "events:ListTagsForResource"}},
 		{sid: "EventRules", ops: onWrite, on: ownName(naming.ARNs.EventRule), actions: []string{"events:PutRule", "events:TagResource"}},
@@ -155,7 +156,7 @@ var table = map[string][]grant{
 			"events:UntagResource", "events:EnableRule", "events:DisableRule"}},
 		{sid: "EventRules", ops: onDelete, on: ownName(naming.ARNs.EventRule), actions: []string{"events:DeleteRule"}},
 	},
-	"aws:cloudwatch/eventTarget:EventTarget": {
+	awstypes.EventTarget: {
 		{sid: "EventRules", ops: always, on: inputARN("rule", naming.ARNs.EventRule), actions: []string{"events:ListTargetsByRule"}},
 		{sid: "EventRules", ops: onWrite, on: inputARN("rule", naming.ARNs.EventRule), actions: []string{"events:PutTargets"}},
 		{sid: "EventRules", ops: onDelete, on: inputARN("rule", naming.ARNs.EventRule), actions: []string{"events:RemoveTargets"}},
@@ -163,7 +164,7 @@ var table = map[string][]grant{
 	},
 
 	// --- Monitoring: logs, metric filters, alarms, dashboard, alerts ------
-	"aws:cloudwatch/logGroup:LogGroup": {
+	awstypes.LogGroup: {
 		{sid: "LogGroupsDescribe", ops: always, on: everywhere, actions: []string{"logs:DescribeLogGroups"}},
 		{sid: "LogGroups", ops: always, on: logGroup(""), actions: []string{"logs:ListTagsForResource"}},
 		{sid: "LogGroups", ops: onCreate, on: logGroup(""), actions: []string{"logs:CreateLogGroup"}},
@@ -172,24 +173,24 @@ var table = map[string][]grant{
 			"logs:DeleteRetentionPolicy", "logs:AssociateKmsKey", "logs:DisassociateKmsKey", "logs:UntagResource"}},
 		{sid: "LogGroups", ops: onDelete, on: logGroup(""), actions: []string{"logs:DeleteLogGroup"}},
 	},
-	"aws:cloudwatch/logMetricFilter:LogMetricFilter": {
+	awstypes.LogMetricFilter: {
 		{sid: "LogGroups", ops: always, on: logGroup("logGroupName"), actions: []string{"logs:DescribeMetricFilters"}},
 		{sid: "LogGroups", ops: onWrite, on: logGroup("logGroupName"), actions: []string{"logs:PutMetricFilter"}},
 		{sid: "LogGroups", ops: onDelete, on: logGroup("logGroupName"), actions: []string{"logs:DeleteMetricFilter"}},
 	},
-	"aws:cloudwatch/metricAlarm:MetricAlarm": {
+	awstypes.MetricAlarm: {
 		{sid: "Alarms", ops: always, on: ownName(naming.ARNs.Alarm), actions: []string{
 			"cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"}},
 		{sid: "Alarms", ops: onWrite, on: ownName(naming.ARNs.Alarm), actions: []string{"cloudwatch:PutMetricAlarm", "cloudwatch:TagResource"}},
 		{sid: "Alarms", ops: onUpdate, on: ownName(naming.ARNs.Alarm), actions: []string{"cloudwatch:UntagResource"}},
 		{sid: "Alarms", ops: onDelete, on: ownName(naming.ARNs.Alarm), actions: []string{"cloudwatch:DeleteAlarms"}},
 	},
-	"aws:cloudwatch/dashboard:Dashboard": {
+	awstypes.Dashboard: {
 		{sid: "Dashboard", ops: always, on: ownName(naming.ARNs.Dashboard), actions: []string{"cloudwatch:GetDashboard"}},
 		{sid: "Dashboard", ops: onWrite, on: ownName(naming.ARNs.Dashboard), actions: []string{"cloudwatch:PutDashboard"}},
 		{sid: "Dashboard", ops: onDelete, on: ownName(naming.ARNs.Dashboard), actions: []string{"cloudwatch:DeleteDashboards"}},
 	},
-	"aws:sns/topic:Topic": {
+	awstypes.SNSTopic: {
 		{sid: "AlertsTopic", ops: always, on: ownName(naming.ARNs.Topic), actions: []string{
 			"sns:GetTopicAttributes", "sns:ListTagsForResource"}},
 		{sid: "AlertsTopic", ops: onCreate, on: ownName(naming.ARNs.Topic), actions: []string{"sns:CreateTopic"}},
@@ -197,11 +198,11 @@ var table = map[string][]grant{
 		{sid: "AlertsTopic", ops: onUpdate, on: ownName(naming.ARNs.Topic), actions: []string{"sns:UntagResource"}},
 		{sid: "AlertsTopic", ops: onDelete, on: ownName(naming.ARNs.Topic), actions: []string{"sns:DeleteTopic"}},
 	},
-	"aws:sns/topicPolicy:TopicPolicy": {
+	awstypes.SNSTopicPolicy: {
 		{sid: "AlertsTopic", ops: always, on: inputARN("arn", naming.ARNs.Topic), actions: []string{"sns:GetTopicAttributes"}},
 		{sid: "AlertsTopic", ops: onChange, on: inputARN("arn", naming.ARNs.Topic), actions: []string{"sns:SetTopicAttributes"}},
 	},
-	"aws:sns/topicSubscription:TopicSubscription": {
+	awstypes.SNSTopicSubscription: {
 		{sid: "AlertsTopic", ops: always, on: inputARN("topic", naming.ARNs.Topic), actions: []string{"sns:GetSubscriptionAttributes"}},
 		{sid: "AlertsTopic", ops: onCreate, on: inputARN("topic", naming.ARNs.Topic), actions: []string{"sns:Subscribe"}},
 		{sid: "AlertsTopic", ops: onUpdate, on: inputARN("topic", naming.ARNs.Topic), actions: []string{"sns:SetSubscriptionAttributes"}},
@@ -209,7 +210,7 @@ var table = map[string][]grant{
 	},
 
 	// --- Outputs: SSM parameters under /ml/{ml_name}/ ---------------------
-	"aws:ssm/parameter:Parameter": {
+	awstypes.SSMParameter: {
 		{sid: "SSMParametersDescribe", ops: always, on: everywhere, actions: []string{"ssm:DescribeParameters"}},
 		{sid: "SSMOutputs", ops: always, on: outputParameter, actions: []string{"ssm:GetParameter", "ssm:ListTagsForResource"}},
 		{sid: "SSMOutputs", ops: onWrite, on: outputParameter, actions: []string{"ssm:PutParameter", "ssm:AddTagsToResource"}},
@@ -218,7 +219,7 @@ var table = map[string][]grant{
 	},
 
 	// --- Network: the endpoint security group and the VPC endpoints -------
-	"aws:ec2/securityGroup:SecurityGroup": {
+	awstypes.SecurityGroup: {
 		{sid: "EC2Describe", ops: always, on: everywhere, actions: []string{"ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules"}},
 		{sid: "EC2DescribeNetworkInterfaces", ops: onDelete, on: everywhere, actions: []string{"ec2:DescribeNetworkInterfaces"}},
 		{sid: "SecurityGroupCreate", ops: onCreate, on: ownGenerated(naming.ARNs.SecurityGroup), scope: byRequestTag,
@@ -233,7 +234,7 @@ var table = map[string][]grant{
 		{sid: "SecurityGroup", ops: onDelete, on: ownGenerated(naming.ARNs.SecurityGroup), scope: byResourceTag,
 			actions: []string{"ec2:DeleteSecurityGroup"}},
 	},
-	"aws:ec2/vpcEndpoint:VpcEndpoint": {
+	awstypes.VPCEndpoint: {
 		{sid: "EC2Describe", ops: always, on: everywhere, actions: []string{
 			"ec2:DescribeVpcEndpoints", "ec2:DescribePrefixLists", "ec2:DescribeNetworkInterfaces"}},
 		{sid: "VPCEndpointCreate", ops: onCreate, on: ownGenerated(naming.ARNs.VPCEndpoint), scope: byRequestTag,
@@ -249,7 +250,7 @@ var table = map[string][]grant{
 	},
 
 	// --- Registry: aws-native through Cloud Control -----------------------
-	"aws-native:sagemaker:ModelPackageGroup": {
+	awstypes.NativeSageMakerModelPackageGroup: {
 		{sid: "CloudControl", ops: always, on: everywhere, actions: []string{
 			"cloudformation:GetResource", "cloudformation:GetResourceRequestStatus"}},
 		{sid: "CloudControl", ops: onCreate, on: everywhere, actions: []string{"cloudformation:CreateResource"}},
@@ -271,21 +272,21 @@ var table = map[string][]grant{
 	"pulumi:providers:aws-native": {callerIdentity(always)},
 
 	// --- Data sources (invokes) --------------------------------------------
-	"aws:index/getCallerIdentity:getCallerIdentity": {callerIdentity(onInvoke)},
-	"aws-native:index:getAccountId":                 {callerIdentity(onInvoke)},
-	"aws:index/getRegion:getRegion":                 nil, // answered from provider configuration
-	"aws:index/getPartition:getPartition":           nil,
-	"aws-native:index:getRegion":                    nil,
-	"aws-native:index:getPartition":                 nil,
-	"aws-native:index:getUrlSuffix":                 nil,
-	"aws:ssm/getParameter:getParameter":             {readParameter("name")},
-	"aws-native:index:getSsmParameterString":        {readParameter("name")},
-	"aws:ec2/getVpc:getVpc": {
+	awstypes.GetCallerIdentity:           {callerIdentity(onInvoke)},
+	awstypes.NativeGetAccountID:          {callerIdentity(onInvoke)},
+	awstypes.GetRegion:                   nil, // answered from provider configuration
+	awstypes.GetPartition:                nil,
+	awstypes.NativeGetRegion:             nil,
+	awstypes.NativeGetPartition:          nil,
+	awstypes.NativeGetURLSuffix:          nil,
+	awstypes.GetSSMParameter:             {readParameter("name")},
+	awstypes.NativeGetSSMParameterString: {readParameter("name")},
+	awstypes.GetVPC: {
 		{sid: "EC2Describe", ops: onInvoke, on: everywhere, actions: []string{"ec2:DescribeVpcs", "ec2:DescribeRouteTables"}},
 		{sid: "EC2DescribeVpc", ops: onInvoke, on: lookedUpVPC, actions: []string{"ec2:DescribeVpcAttribute"}},
 	},
-	"aws:ec2/getSubnet:getSubnet":   {{sid: "EC2Describe", ops: onInvoke, on: everywhere, actions: []string{"ec2:DescribeSubnets"}}},
-	"aws:ec2/getSubnets:getSubnets": {{sid: "EC2Describe", ops: onInvoke, on: everywhere, actions: []string{"ec2:DescribeSubnets"}}},
+	awstypes.GetSubnet:  {{sid: "EC2Describe", ops: onInvoke, on: everywhere, actions: []string{"ec2:DescribeSubnets"}}},
+	awstypes.GetSubnets: {{sid: "EC2Describe", ops: onInvoke, on: everywhere, actions: []string{"ec2:DescribeSubnets"}}},
 }
 
 // bucketSetting is a split S3 bucket resource: read, write and remove one setting.

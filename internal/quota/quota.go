@@ -5,6 +5,7 @@ package quota
 
 import (
 	"fmt"
+	"github.com/mlprov/mlprov/internal/awstypes"
 	"sort"
 	"unicode"
 
@@ -31,10 +32,10 @@ const (
 
 // Type tokens of the resources that carry the documents.
 const (
-	typeRole       = "aws:iam/role:Role"
-	typeRolePolicy = "aws:iam/rolePolicy:RolePolicy"
-	typePolicy     = "aws:iam/policy:Policy"
-	typeKMSKey     = "aws:kms/key:Key"
+	typeRole       = awstypes.IAMRole
+	typeRolePolicy = awstypes.IAMRolePolicy
+	typePolicy     = awstypes.IAMPolicy
+	typeKMSKey     = awstypes.KMSKey
 )
 
 // Usage is one document (or set of documents) measured against its quota.

@@ -26,7 +26,7 @@ func sm001() Rule {
 				p.add("missing product tags %s", strings.Join(missing, ", "))
 			}
 			// A test deployment (test-deploy) is destroyed by design.
-			if r.Env() == "prod" && !r.Protect && r.Tag(tags.TestID) == "" {
+			if r.environment().DeletionProtection && !r.Protect && r.Tag(tags.TestID) == "" {
 				p.add("the prod model registry is not protected from deletion")
 			}
 			res := p.result()

@@ -151,6 +151,9 @@ type product struct {
 	home    string
 	cfg     *config.Config
 	names   naming.Names
+	// env is added to mlprov's environment (the team-state tests' AWS
+	// credentials for the object store and KMS emulator).
+	env []string
 }
 
 // newProduct skips when the suite cannot run, else sets up configPath
@@ -211,12 +214,12 @@ func (p *product) environ() []string {
 	for name, value := range control.PluginEnv(suite.pluginDir, p.cloud) {
 		env = append(env, name+"="+value)
 	}
-	return append(env,
+	return append(append(env,
 		engine.EnvPulumiRoot+"="+suite.root,
 		control.AccountEnv+"="+p.cfg.Client.AccountID,
 		"PULUMI_HOME="+p.home,
 		"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true",
-	)
+	), p.env...)
 }
 
 // run is one finished mlprov process.

@@ -98,6 +98,16 @@ func Check(req Request) ([]string, error) {
 	return applied, nil
 }
 
+// MappedTypes lists the resource types whose inputs are mapped to API members.
+func MappedTypes() []string {
+	out := make([]string, 0, len(memberMap))
+	for t := range memberMap {
+		out = append(out, t)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // RuleNames lists every documented rule (the model-derived checks are named
 // api:<service>/<Operation>/<member>).
 func RuleNames() []string {

@@ -3,6 +3,7 @@ package awsrules
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/mlprov/mlprov/internal/awstypes"
 	"net"
 	"regexp"
 	"slices"
@@ -14,18 +15,19 @@ import (
 
 // Type tokens the documented rules apply to.
 const (
-	typeRole          = "aws:iam/role:Role"
-	typePolicy        = "aws:iam/policy:Policy"
-	typeRolePolicy    = "aws:iam/rolePolicy:RolePolicy"
-	typeKey           = "aws:kms/key:Key"
-	typeBucket        = "aws:s3/bucketV2:BucketV2"
-	typeEndpoint      = "aws:ec2/vpcEndpoint:VpcEndpoint"
-	typeSecurityGroup = "aws:ec2/securityGroup:SecurityGroup"
-	typeLogGroup      = "aws:cloudwatch/logGroup:LogGroup"
-	typeEventRule     = "aws:cloudwatch/eventRule:EventRule"
-	typeParameter     = "aws:ssm/parameter:Parameter"
-	typeConnection    = "aws:codeconnections/connection:Connection"
-	typeTopic         = "aws:sns/topic:Topic"
+	typeRole          = awstypes.IAMRole
+	typePolicy        = awstypes.IAMPolicy
+	typeRolePolicy    = awstypes.IAMRolePolicy
+	typeKey           = awstypes.KMSKey
+	typeBucket        = awstypes.S3BucketV2
+	typeEndpoint      = awstypes.VPCEndpoint
+	typeSecurityGroup = awstypes.SecurityGroup
+	typeLogGroup      = awstypes.LogGroup
+	typeEventRule     = awstypes.EventRule
+	typeParameter     = awstypes.SSMParameter
+	typeConnection    = awstypes.CodeConnection
+	typeTopic         = awstypes.SNSTopic
+	typeAlias         = awstypes.KMSAlias
 )
 
 var (
@@ -235,6 +237,40 @@ var documentedRules = []rule{
 		},
 	},
 	{
+		// Rule descriptions: at most 255 characters of a-z A-Z 0-9 space and
+		// ._-:/()#,@[]+=&;{}!$* — terraform-provider-aws
+		// internal/service/ec2/validate.go, validSecurityGroupRuleDescription
+		// (after https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpRange.html).
+		name: "provider-ec2-security-group-rule-description", types: []string{typeSecurityGroup}, ops: createOrUpdate,
+		check: func(r Request) *Error {
+			for _, direction := range []string{"ingress", "egress"} {
+				for _, rule := range asMaps(r.Inputs[direction]) {
+					d := str(rule["description"])
+					if len(d) > 255 || !securityGroupText.MatchString(d) {
+						return &Error{Service: "EC2", Operation: "AuthorizeSecurityGroupIngress", Status: 400, Code: "InvalidParameterValue",
+							Message: fmt.Sprintf("Invalid rule description. Valid descriptions are strings less than 256 characters from the following set:  a-zA-Z0-9. _-:/()#,@[]+=&;{}!$* (%s %q)", direction, d)}
+					}
+				}
+			}
+			return nil
+		},
+	},
+	{
+		// Alias names: alias/ then [0-9A-Za-z_/-], never alias/aws/ (reserved
+		// for AWS managed keys) — terraform-provider-aws
+		// internal/service/kms/validate.go, validNameForResource; and
+		// https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html
+		name: "provider-kms-alias-name", types: []string{typeAlias}, ops: createOrUpdate,
+		check: func(r Request) *Error {
+			name := str(r.Inputs["name"])
+			if !aliasName.MatchString(name) || strings.HasPrefix(name, "alias/aws/") {
+				return &Error{Service: "KMS", Operation: "CreateAlias", Status: 400, Code: "ValidationException",
+					Message: fmt.Sprintf("Alias %s must begin with 'alias/', contain only [0-9A-Za-z_/-] and not begin with the reserved prefix alias/aws/", name)}
+			}
+			return nil
+		},
+	},
+	{
 		// Retention values PutRetentionPolicy accepts.
 		// https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
 		// (and terraform-provider-aws internal/service/logs/group.go,
@@ -330,6 +366,7 @@ var (
 	eventRuleName     = regexp.MustCompile(`^[.\-_A-Za-z0-9]+$`)
 	parameterName     = regexp.MustCompile(`^[a-zA-Z0-9_.\-/]+$`)
 	topicName         = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+	aliasName         = regexp.MustCompile(`^alias/[0-9A-Za-z_/-]+$`)
 	bucketChars       = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*[a-z0-9]$`)
 	// retentionDays: 0 is the provider's "never expire".
 	retentionDays = []int{0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
@@ -407,6 +444,17 @@ func str(v any) string {
 }
 
 func strs(v any) []string { return anyStrings(v) }
+
+func asMaps(v any) []map[string]any {
+	list, _ := v.([]any)
+	var out []map[string]any
+	for _, e := range list {
+		if m, ok := e.(map[string]any); ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
 
 func anyStrings(v any) []string {
 	switch x := v.(type) {

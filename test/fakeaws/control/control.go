@@ -9,6 +9,7 @@ package control
 import (
 	"errors"
 	"fmt"
+	"github.com/mlprov/mlprov/internal/awstypes"
 	"strings"
 
 	"github.com/mlprov/mlprov/test/fakeaws/cloudstate"
@@ -166,7 +167,7 @@ func WriteObjectVersions(dir, bucketID string, n int) error {
 }
 
 // bucketType is the type token of the buckets the double holds.
-const bucketType = "aws:s3/bucketV2:BucketV2"
+const bucketType = awstypes.S3BucketV2
 
 // RulesApplied returns every AWS rule the double applied to the calls so far
 // (awsrules), with how many calls each was applied to.
