@@ -1,6 +1,7 @@
 package iampolicy
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/mlprov/mlprov/components/policydoc"
@@ -62,6 +63,8 @@ func denyStatefulDeletes(doc *provtemplate.Document, arns naming.ARNs) []policyd
 			byARN.Resource = appendUnique(byARN.Resource, d.arn(arns, r.PhysicalName))
 		}
 	}
+	sort.Strings(byARN.Action)
+	sort.Strings(byARN.Resource)
 	var out []policydoc.Statement
 	if len(byARN.Resource) > 0 {
 		out = append(out, byARN)

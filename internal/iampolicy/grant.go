@@ -47,10 +47,6 @@ type grant struct {
 	// tags cannot authorize yet: scoped by ARN to the account and region,
 	// and listed in NewResourceActions.
 	newResource bool
-	// shared marks resources the product uses but does not own (the VPC it
-	// attaches to, parameters it reads, "*" actions): another product may
-	// use them too, so the tightness check skips them.
-	shared bool
 }
 
 // Operation sets of the table.
@@ -120,46 +116,6 @@ func (g grant) tagKey() string {
 	return ""
 }
 
-// Need is one request a provider call makes, and whether it is on something
-// the product owns (Shared false) — the tightness check's subject.
-type Need struct {
-	Request
-	Shared bool
-}
-
-// requests lists what g makes AWS evaluate for target t (request mode).
-func (g grant) requests(t Target) []Need {
-	ctx := map[string][]string{}
-	if key := g.tagKey(); key != "" {
-		if v, ok := g.tags(t)[productTag]; ok {
-			ctx[key] = []string{v}
-		}
-	}
-	if g.passed != nil {
-		ctx[g.passed.key] = []string{g.passed.value}
-	}
-	if b := t.input("permissionsBoundary"); g.boundary && b != "" {
-		ctx["iam:PermissionsBoundary"] = []string{b}
-	}
-	var out []Need
-	for _, arn := range g.on(t) {
-		for _, a := range g.actions {
-			out = append(out, Need{Request: Request{Action: a, Resource: arn, Context: ctx}, Shared: g.isShared()})
-		}
-	}
-	return out
-}
-
-// isShared: explicitly shared, or on "*" without a tag condition.
-func (g grant) isShared() bool {
-	return g.shared || g.newResource || (g.onStar() && g.scope == byARN)
-}
-
-func (g grant) onStar() bool {
-	r := g.on(Target{policy: true, Inputs: map[string]any{}, Related: func(string, string) map[string]any { return nil }})
-	return len(r) == 1 && r[0] == "*"
-}
-
 // permissionsOf returns the grants of a type token, or an error naming the
 // token so a new resource type can never go unpermitted silently.
 func permissionsOf(token string) ([]grant, error) {
@@ -168,32 +124,6 @@ func permissionsOf(token string) ([]grant, error) {
 		return nil, fmt.Errorf("iampolicy: no permissions known for %q: add it to the table in internal/iampolicy/table.go", token)
 	}
 	return g, nil
-}
-
-// Requests lists the requests the engine's provider makes for op on t; the
-// fakeaws authorizer and the tests evaluate them against the policy.
-func Requests(t Target, op Op) ([]Need, error) {
-	grants, err := permissionsOf(t.Type)
-	if err != nil {
-		return nil, err
-	}
-	t.policy = false
-	if t.Related == nil {
-		t.Related = func(string, string) map[string]any { return nil }
-	}
-	// The operation's own calls first (CreateBucket), then the read-back
-	// every operation does, as the provider orders them.
-	var own, readBack []Need
-	for _, g := range grants {
-		switch {
-		case !g.appliesTo(op):
-		case op != Read && g.appliesTo(Read):
-			readBack = append(readBack, g.requests(t)...)
-		default:
-			own = append(own, g.requests(t)...)
-		}
-	}
-	return append(own, readBack...), nil
 }
 
 // Types lists every type and function token the table knows, sorted.

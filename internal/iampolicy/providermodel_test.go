@@ -344,3 +344,38 @@ func sharedByDesign(r providercalls.Request) bool {
 	}
 	return false
 }
+
+// A connection made before the CodeConnections rename keeps its
+// codestar-connections ARN, and AWS then checks codestar-connections:PassConnection.
+func TestLegacyCodeStarConnectionIsPassedWithItsOwnPrefix(t *testing.T) {
+	m := providerModel(t)
+	cfg := configs(t)["edge-staging-e042-eu-west-1-fraud-ml-codeconnections.yaml"]
+	if cfg == nil || cfg.MLProduct.Repository == nil || cfg.MLProduct.Repository.ConnectionARN == "" {
+		t.Fatal("the shipped staging codeconnections config no longer reuses a connection")
+	}
+	legacy := *cfg
+	repo := *cfg.MLProduct.Repository
+	repo.ConnectionARN = strings.Replace(repo.ConnectionARN, ":codeconnections:", ":codestar-connections:", 1)
+	legacy.MLProduct.Repository = &repo
+	doc := renderConfig(t, &legacy)
+	policy := generate(t, doc)
+	passes := 0
+	for _, q := range modelRequests(t, m, doc) {
+		if !strings.HasSuffix(q.Action, ":PassConnection") {
+			continue
+		}
+		passes++
+		if q.Action != "codestar-connections:PassConnection" || q.Resource != repo.ConnectionARN {
+			t.Errorf("%s: %s, want codestar-connections:PassConnection on %s", q.what, q.Request, repo.ConnectionARN)
+		}
+		expectDecision(t, policy, q, session(q.Request, true, someHumanRole), Allowed)
+		renamed := q.Request
+		renamed.Action = "codeconnections:PassConnection"
+		if got, _ := Evaluate(policy, session(renamed, true, someHumanRole)); got == Allowed {
+			t.Errorf("codeconnections:PassConnection on the legacy ARN is granted; AWS would never check it")
+		}
+	}
+	if passes == 0 {
+		t.Fatal("no PassConnection request for the pipeline's connection")
+	}
+}

@@ -224,7 +224,7 @@ var table = map[string][]grant{
 		{sid: "EC2DescribeNetworkInterfaces", ops: onDelete, on: everywhere, actions: []string{"ec2:DescribeNetworkInterfaces"}},
 		{sid: "SecurityGroupCreate", ops: onCreate, on: ownGenerated(naming.ARNs.SecurityGroup), scope: byRequestTag,
 			actions: []string{"ec2:CreateSecurityGroup", "ec2:CreateTags"}},
-		{sid: "AttachToVPC", ops: onCreate, on: network("vpc"), shared: true, actions: []string{"ec2:CreateSecurityGroup"}},
+		{sid: "AttachToVPC", ops: onCreate, on: network("vpc"), actions: []string{"ec2:CreateSecurityGroup"}},
 		{sid: "SecurityGroup", ops: onWrite, on: ownGenerated(naming.ARNs.SecurityGroup), scope: byResourceTag, actions: []string{
 			"ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress",
 			"ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress"}},
@@ -239,9 +239,9 @@ var table = map[string][]grant{
 			"ec2:DescribeVpcEndpoints", "ec2:DescribePrefixLists", "ec2:DescribeNetworkInterfaces"}},
 		{sid: "VPCEndpointCreate", ops: onCreate, on: ownGenerated(naming.ARNs.VPCEndpoint), scope: byRequestTag,
 			actions: []string{"ec2:CreateVpcEndpoint", "ec2:CreateTags"}},
-		{sid: "AttachToVPC", ops: onCreate, on: network("vpc", "subnet", "security-group", "route-table"), shared: true,
+		{sid: "AttachToVPC", ops: onCreate, on: network("vpc", "subnet", "security-group", "route-table"),
 			actions: []string{"ec2:CreateVpcEndpoint"}},
-		{sid: "AttachToVPC", ops: onUpdate, on: network("subnet", "security-group", "route-table"), shared: true,
+		{sid: "AttachToVPC", ops: onUpdate, on: network("subnet", "security-group", "route-table"),
 			actions: []string{"ec2:ModifyVpcEndpoint"}},
 		{sid: "VPCEndpoint", ops: onUpdate, on: ownGenerated(naming.ARNs.VPCEndpoint), scope: byResourceTag,
 			actions: []string{"ec2:ModifyVpcEndpoint", "ec2:CreateTags", "ec2:DeleteTags"}},
@@ -283,7 +283,7 @@ var table = map[string][]grant{
 	awstypes.NativeGetSSMParameterString: {readParameter("name")},
 	awstypes.GetVPC: {
 		{sid: "EC2Describe", ops: onInvoke, on: everywhere, actions: []string{"ec2:DescribeVpcs", "ec2:DescribeRouteTables"}},
-		{sid: "EC2DescribeVpc", ops: onInvoke, on: lookedUpVPC, shared: true, actions: []string{"ec2:DescribeVpcAttribute"}},
+		{sid: "EC2DescribeVpc", ops: onInvoke, on: lookedUpVPC, actions: []string{"ec2:DescribeVpcAttribute"}},
 	},
 	awstypes.GetSubnet:  {{sid: "EC2Describe", ops: onInvoke, on: everywhere, actions: []string{"ec2:DescribeSubnets"}}},
 	awstypes.GetSubnets: {{sid: "EC2Describe", ops: onInvoke, on: everywhere, actions: []string{"ec2:DescribeSubnets"}}},
@@ -305,7 +305,7 @@ func callerIdentity(ops []Op) grant {
 
 // readParameter reads a parameter the product consumes (/vpc/…, /sg/…).
 func readParameter(key string) grant {
-	return grant{sid: "SSMNetworkParameters", ops: onInvoke, shared: true, actions: []string{"ssm:GetParameter"},
+	return grant{sid: "SSMNetworkParameters", ops: onInvoke, actions: []string{"ssm:GetParameter"},
 		on: func(t Target) []string { return []string{t.ARNs.SSMParameter(t.input(key))} }}
 }
 
@@ -439,7 +439,7 @@ func ownConnection(t Target) []string {
 // passGivenConnection lets a pipeline use a connection the config names
 // (connection_arn) whose ARN belongs to service.
 func passGivenConnection(service string) grant {
-	return grant{sid: "PassConnection", ops: onWrite, shared: true,
+	return grant{sid: "PassConnection", ops: onWrite,
 		passed:  &contextValue{service + ":PassedToService", "codepipeline.amazonaws.com"},
 		actions: []string{service + ":PassConnection"},
 		on: func(t Target) []string {

@@ -170,3 +170,26 @@ func TestPolicyAuthorizerConfigErrors(t *testing.T) {
 		t.Errorf("empty policy: %v", err)
 	}
 }
+
+func TestPolicyAuthorizerUpdatesAuthorizeTheChangedPropertiesOnly(t *testing.T) {
+	s, _, doc := enforcing(t, "aws", starterConfig, nil)
+	group := inputsOf(t, doc, "aws:cloudwatch/logGroup:LogGroup")
+	id, _ := mustCreate(t, s, "aws:cloudwatch/logGroup:LogGroup", "logs", group)
+	update := func(news map[string]any) error {
+		_, err := s.Update(context.Background(), &pulumirpc.UpdateRequest{
+			Type: "aws:cloudwatch/logGroup:LogGroup", Id: id, Urn: "urn:pulumi:test::p::logs::logs",
+			Olds: mustStruct(t, group), News: mustStruct(t, news),
+		})
+		return err
+	}
+	longer := inputsOf(t, doc, "aws:cloudwatch/logGroup:LogGroup")
+	longer["retentionInDays"] = 400
+	if err := update(longer); err != nil {
+		t.Errorf("a retention change (logs:PutRetentionPolicy): %v", err)
+	}
+	unknown := inputsOf(t, doc, "aws:cloudwatch/logGroup:LogGroup")
+	unknown["logGroupClass"] = "INFREQUENT_ACCESS"
+	if err := update(unknown); err == nil || !strings.Contains(err.Error(), `no update calls for property "logGroupClass"`) {
+		t.Errorf("a change the provider model does not list: %v, want it failed", err)
+	}
+}
