@@ -51,7 +51,7 @@ func contractCases() []contractCase {
 		{"deploy-product", EngineResultOutput{}, []string{"deploy-product", "--config", starterExample, "--force"}, ExitOK, contractEngine()},
 		{"check-drift", CheckDriftOutput{}, []string{"check-drift", "--config", starterExample}, ExitChanges, contractEngine()},
 		{"delete-product", EngineResultOutput{}, []string{"delete-product", "--config", starterExample, "--force"}, ExitOK, contractEngine()},
-		{"test-deploy", TestDeployOutput{}, []string{"test-deploy", "--config", starterExample, "--keep"}, ExitError, contractEngine()},
+		{"test-deploy", TestDeployOutput{}, []string{"test-deploy", "--config", starterExample, "--keep", "--force"}, ExitError, contractEngine()},
 	}
 }
 

@@ -49,10 +49,6 @@ func (f *fakeEngine) Describe(_ context.Context, stack string) (*engine.Deployme
 	}
 	return f.described, nil
 }
-func (f *fakeEngine) Unprotect(_ context.Context, stack string) (int, error) {
-	f.record("unprotect " + stack)
-	return 1, nil
-}
 func (f *fakeEngine) Preview(_ context.Context, t engine.Target) (*engine.Result, error) {
 	f.record("preview " + t.StackName)
 	return &engine.Result{Stack: t.StackName, Operation: "preview", Summary: map[string]int{"create": 1},
@@ -60,6 +56,9 @@ func (f *fakeEngine) Preview(_ context.Context, t engine.Target) (*engine.Result
 }
 func (f *fakeEngine) Up(ctx context.Context, t engine.Target) (*engine.Result, error) {
 	f.record("up " + t.StackName)
+	if f.up == nil {
+		return &engine.Result{Stack: t.StackName, Operation: "update"}, nil
+	}
 	return f.up(ctx, t)
 }
 func (f *fakeEngine) Destroy(_ context.Context, t engine.Target, remove bool) (*engine.Result, error) {
@@ -141,7 +140,8 @@ func TestProdDeleteWithoutForceChangesNothing(t *testing.T) {
 		t.Errorf("a refused delete called the engine: %q", got)
 	}
 	code, _, errs = runWithEngine(nil, f, "delete-product", "--config", enterpriseExample, "--force", "--workdir", t.TempDir())
-	if code != ExitOK || !strings.Contains(f.called(), "unprotect "+prodStack+" destroy "+prodStack+" remove=true") {
+	// Protection is lifted by a locked update of the program, then destroyed.
+	if code != ExitOK || !strings.Contains(f.called(), "up "+prodStack+" destroy "+prodStack+" remove=true") {
 		t.Errorf("with --force: exit %d, calls %q, stderr %q", code, f.called(), errs)
 	}
 }
@@ -153,7 +153,7 @@ func TestTestDeployCleansUpAfterFailedVerify(t *testing.T) {
 		stack = t.StackName
 		return &engine.Result{Stack: t.StackName, Operation: "update"}, nil
 	}, described: &engine.Deployment{Outputs: map[string]any{}}} // no outputs: verify fails
-	code, out, errs := runWithEngine(nil, f, "test-deploy", "--config", starterExample, "--workdir", t.TempDir())
+	code, out, errs := runWithEngine(nil, f, "test-deploy", "--config", starterExample, "--force", "--workdir", t.TempDir())
 	if code == ExitOK || !strings.Contains(errs, "SSM outputs missing") {
 		t.Fatalf("exit %d, stderr %q", code, errs)
 	}

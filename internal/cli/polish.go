@@ -12,7 +12,7 @@ import (
 // mutating are the actions that change infrastructure: only they show
 // --force. Elsewhere the flag stays accepted (hidden), so the old tool's
 // scripts that pass it to every action keep working.
-var mutating = map[string]bool{"deploy-product": true, "delete-product": true}
+var mutating = map[string]bool{"deploy-product": true, "delete-product": true, "test-deploy": true}
 
 // examples are each command's Example: section.
 var examples = map[string]string{

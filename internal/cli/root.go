@@ -111,7 +111,7 @@ The old form "mlprov -con FILE -act ACTION [--force]" keeps working.`,
 	pf.StringVarP(&g.ConfigRef, "config", "c", "", "product config: a path, or a name looked up in ml/configs/ then configs/")
 	pf.StringVar(&g.Workdir, "workdir", ".", "work directory holding ml/{configs,policies,templates,reports,state}")
 	pf.StringVarP(&g.Output, "output", "o", outputText, "output format: text or json")
-	pf.BoolVar(&g.Force, "force", false, "allow a mutating action (deploy-product, delete-product) to change infrastructure")
+	pf.BoolVar(&g.Force, "force", false, "allow a mutating action (deploy-product, delete-product, test-deploy) to change infrastructure")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return withCode(ExitUsage, err) })
 
 	for _, newCmd := range commands {

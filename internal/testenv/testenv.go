@@ -90,7 +90,15 @@ func Getenv(name string) string {
 
 // PulumiCLI is the path of the pinned Pulumi CLI, found and version-checked
 // by the engine's own finder.
-func PulumiCLI() (string, error) { return engine.FindCLI(Getenv) }
+// Its error also names this repository's install command (the engine's own
+// message speaks to users of the binary, who have no Makefile).
+func PulumiCLI() (string, error) {
+	path, err := engine.FindCLI(Getenv)
+	if err != nil {
+		return "", fmt.Errorf("%w (in this repository: %s)", err, InstallPulumi)
+	}
+	return path, nil
+}
 
 // Engine prepares a test that runs the real Pulumi engine: skipped with
 // -short (an explicit request), else the pinned CLI must be there. It
