@@ -12,6 +12,7 @@ import (
 	"github.com/mlprov/mlprov/components/network"
 	"github.com/mlprov/mlprov/components/outputs"
 	"github.com/mlprov/mlprov/components/pipeline"
+	"github.com/mlprov/mlprov/components/policydoc"
 	"github.com/mlprov/mlprov/components/registry"
 	"github.com/mlprov/mlprov/components/source"
 	"github.com/mlprov/mlprov/components/storage"
@@ -84,6 +85,8 @@ type product struct {
 	tags      map[string]string
 	retention int
 	protect   bool
+	// boundaryArn is the permission boundary of every role (nil without one).
+	boundaryArn pulumi.StringInput
 
 	outputs []outputs.Value
 	pending []string
@@ -174,9 +177,13 @@ func (p *product) run(ctx *pulumi.Context) error {
 		if p.caps.CustomerManagedKey {
 			keyAlias = n.KMSAlias
 		}
+		policies := identity.Policies(access).All()
+		if p.caps.ComplianceMonitoring {
+			policies = append(policies, monitoring.TrailDeliveryPolicy(p.arns, n.ComplianceLogGroup))
+		}
 		b, err := boundary.New(ctx, "boundary", boundary.Args{
 			PolicyName: n.PermissionBoundary,
-			Policies:   identity.Policies(access).All(),
+			Policies:   policies,
 			KeyAlias:   keyAlias,
 			ARNs:       p.arns,
 			Tags:       p.tags,
@@ -185,6 +192,7 @@ func (p *product) run(ctx *pulumi.Context) error {
 			return err
 		}
 		boundaryArn = b.PolicyArn
+		p.boundaryArn = b.PolicyArn
 	}
 	roles, err := identity.New(ctx, "identity", identity.Args{
 		Access: access, PermissionBoundaryArn: boundaryArn, Tags: p.tags,
@@ -196,8 +204,10 @@ func (p *product) run(ctx *pulumi.Context) error {
 	var keyArn pulumi.StringInput
 	if p.caps.CustomerManagedKey {
 		logGroups := []string{n.BuildLogGroup, n.DeployLogGroup}
+		var services []policydoc.Statement
 		if p.caps.ComplianceMonitoring {
 			logGroups = append(logGroups, n.ComplianceLogGroup)
+			services = append(services, monitoring.TrailKeyStatement(p.arns, n.ComplianceTrail))
 		}
 		key, err := p.newKey(ctx, "encryption", encryption.Args{
 			Alias:           n.KMSAlias,
@@ -205,6 +215,7 @@ func (p *product) run(ctx *pulumi.Context) error {
 			RoleArns:        roles.All(),
 			LogGroupNames:   logGroups,
 			AlarmsAndEvents: p.caps.Alerts,
+			ServiceAccess:   services,
 			Protect:         p.protect,
 		}, providers)
 		if err != nil {
@@ -439,7 +450,27 @@ func (p *product) monitoring(ctx *pulumi.Context, keyArn pulumi.StringInput, ale
 		return err
 	}
 	p.publish(naming.OutLogGroupName, compliance.LogGroupName)
-	return nil
+
+	// The product's own trail feeds the log group (see README, "Compliance").
+	archive, err := storage.New(ctx, "compliance-trail-bucket", storage.Args{
+		BucketName: n.TrailBucket, KMSKeyArn: keyArn, Protect: p.protect, ARNs: p.arns, Tags: p.tags,
+		ServiceAccess: monitoring.TrailBucketStatements(p.arns, n.TrailBucket, n.ComplianceTrail),
+	}, providers)
+	if err != nil {
+		return err
+	}
+	_, err = monitoring.NewTrail(ctx, "compliance-trail", monitoring.TrailArgs{
+		TrailName:             n.ComplianceTrail,
+		BucketName:            archive.BucketName,
+		BucketPolicy:          archive.Policy,
+		LogGroupName:          compliance.LogGroupName,
+		RoleName:              n.CloudTrailRole,
+		PermissionBoundaryArn: p.boundaryArn,
+		KMSKeyArn:             keyArn,
+		ARNs:                  p.arns,
+		Tags:                  p.tags,
+	}, providers)
+	return err
 }
 
 // newKey creates a KMS key of the product: every key gets the same deletion

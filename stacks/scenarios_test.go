@@ -348,7 +348,7 @@ func TestProtectionTestDeploymentsAndUnprotect(t *testing.T) {
 		return out
 	}
 	cfg := baseConfig(config.TierEnterprise, "prod")
-	want := []string{tGroup, tKey, tBucket}
+	want := []string{tGroup, tKey, tBucket, tBucket} // artifacts and the compliance trail's archive
 	slices.Sort(want)
 	if got := protected(run(t, cfg, stacks.Options{}).Resources); !slices.Equal(got, want) {
 		t.Errorf("prod protected %v, want %v", got, want)
@@ -368,7 +368,7 @@ func TestProtectionTestDeploymentsAndUnprotect(t *testing.T) {
 		t.Errorf("test deployment protects %v", got)
 	}
 	tn := naming.ForTest(cfg, "a1b2")
-	if got := one(t, test, tBucket); got.PhysicalName != tn.ArtifactBucket || tagMap(got.Inputs["tags"])[tags.TestID] != "a1b2" {
+	if got := byName(t, test, tBucket, tn.ArtifactBucket); got.PhysicalName != tn.ArtifactBucket || tagMap(got.Inputs["tags"])[tags.TestID] != "a1b2" {
 		t.Errorf("test bucket %s tags %v, want %s with the test id", got.PhysicalName, got.Inputs["tags"], tn.ArtifactBucket)
 	}
 	if got := str(byName(t, test, tParameter, tn.SSMPath(naming.OutArtifactBucketName)).Inputs["insecureValue"]); got != tn.ArtifactBucket {

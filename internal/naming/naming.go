@@ -94,6 +94,10 @@ type Names struct {
 	Dashboard              string
 	AlertsTopic            string
 	ComplianceLogGroup     string
+	// ComplianceTrail, its bucket and delivery role feed ComplianceLogGroup.
+	ComplianceTrail        string
+	TrailBucket            string
+	CloudTrailRole         string
 	UnauthorizedCallsAlarm string
 	RootUsageAlarm         string
 	KMSAlias               string
@@ -164,6 +168,9 @@ func build(f Fields, testID string) Names {
 	n.Dashboard = base + "-dashboard"
 	n.AlertsTopic = n.MLName + "-security-alerts"
 	n.ComplianceLogGroup = n.MLName + "-compliance-logs"
+	n.ComplianceTrail = n.MLName + "-compliance-trail"
+	n.TrailBucket = base + "-trail"
+	n.CloudTrailRole = iam + "-cloudtrail-role"
 	n.UnauthorizedCallsAlarm = n.MLName + "-unauthorized-api-calls"
 	n.RootUsageAlarm = n.MLName + "-root-account-usage"
 	n.KMSAlias = "alias/" + n.MLName
