@@ -358,6 +358,7 @@ func (p *product) network(ctx *pulumi.Context, awsProvider pulumi.ProviderResour
 	}
 	if standalone {
 		args.CreateSecurityGroup = &network.NewSecurityGroup{Name: n.EndpointSecurityGroup, VpcCIDR: where.VpcCIDR}
+		args.BuildSecurityGroup = &network.NewSecurityGroup{Name: n.BuildSecurityGroup, VpcCIDR: where.VpcCIDR}
 	} else {
 		args.SecurityGroupID = where.SecurityGroupID
 	}
@@ -372,10 +373,16 @@ func (p *product) network(ctx *pulumi.Context, awsProvider pulumi.ProviderResour
 	if standalone {
 		p.publish(naming.OutSecurityGroupID, endpoints.SecurityGroupID)
 	}
+	// Builds run in their own group (standalone) or in the group the
+	// security-group provisioner publishes (sgprov), never in the endpoints'.
+	buildGroup := where.SecurityGroupID
+	if standalone {
+		buildGroup = endpoints.BuildSecurityGroupID
+	}
 	return &pipeline.VPC{
 		VpcID:            where.VpcID,
 		SubnetIDs:        where.SubnetIDs,
-		SecurityGroupIDs: pulumi.StringArray{endpoints.SecurityGroupID},
+		SecurityGroupIDs: pulumi.StringArray{buildGroup},
 	}, nil
 }
 

@@ -51,6 +51,7 @@ func (n Names) Limits() []Limit {
 		{"EventBridge rule (pipeline failed)", n.PipelineFailureRule, 64, nil},
 		{"EventBridge rule (source changed)", n.SourceChangedRule, 64, nil},
 		{"EC2 security group", n.EndpointSecurityGroup, 255, nil},
+		{"EC2 security group (builds)", n.BuildSecurityGroup, 255, nil},
 		{"CodeConnections connection", n.Connection, 32, nil},
 		{"SSM parameter", n.SSMPath(OutVpcEndpointIDSagemakerRuntime), 1011, nil},
 	}

@@ -109,6 +109,8 @@ type Names struct {
 	SourceChangedRule     string
 	PipelineFailureRule   string
 	EndpointSecurityGroup string
+	// BuildSecurityGroup is the builds' own group (standalone network mode).
+	BuildSecurityGroup string
 	// Connection is the CodeConnections connection name (AWS limit 32), so it
 	// is {company_prefix}-{tenant_id}-{8 hex of sha256(ml_name)}: unique per
 	// product and short enough for every valid prefix.
@@ -179,6 +181,7 @@ func build(f Fields, testID string) Names {
 	n.SourceChangedRule = base + "-source-changed"
 	n.PipelineFailureRule = base + "-pipeline-failed"
 	n.EndpointSecurityGroup = base + "-endpoints-sg"
+	n.BuildSecurityGroup = base + "-builds-sg"
 	sum := sha256.Sum256([]byte(n.MLName))
 	n.Connection = join(f.CompanyPrefix, f.TenantID, hex.EncodeToString(sum[:4]))
 	n.BuildLogGroup = "/aws/codebuild/" + n.BuildProject
