@@ -7,6 +7,7 @@ import (
 	"github.com/mlprov/mlprov/internal/config"
 	"github.com/mlprov/mlprov/internal/naming"
 	"github.com/mlprov/mlprov/stacks"
+	"github.com/mlprov/mlprov/test/fakeaws/filterpattern"
 )
 
 const (
@@ -92,5 +93,56 @@ func TestComplianceTrailFeedsTheAlarms(t *testing.T) {
 	}
 	if got := run(t, baseConfig(config.TierProfessional, "prod"), stacks.Options{}).ByType(tTrail); len(got) != 0 {
 		t.Errorf("professional tier creates a trail")
+	}
+}
+
+// TestComplianceFiltersMatchCloudTrailEvents evaluates the rendered metric
+// filter patterns with the test double's CloudWatch Logs filter-pattern
+// evaluator against CloudTrail records (shape: "CloudTrail record contents",
+// https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html).
+func TestComplianceFiltersMatchCloudTrailEvents(t *testing.T) {
+	rec := run(t, baseConfig(config.TierEnterprise, "prod"), stacks.Options{})
+	filters := map[string]string{} // metric → pattern
+	for _, f := range rec.ByType(tFilter) {
+		filters[str(obj(f.Inputs["metricTransformation"])["name"])] = str(f.Inputs["pattern"])
+	}
+	const (
+		unauthorized = "UnauthorizedAPICalls"
+		root         = "RootAccountUsage"
+	)
+	events := []struct {
+		name, record string
+		want         []string
+	}{
+		{"access denied", `{"eventVersion":"1.08","userIdentity":{"type":"AssumedRole","arn":"arn:aws:sts::123456789012:assumed-role/dev/x"},
+"eventTime":"2026-12-01T12:00:00Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","awsRegion":"us-west-2",
+"errorCode":"AccessDenied","errorMessage":"Access Denied","eventType":"AwsApiCall"}`, []string{unauthorized}},
+		{"ec2 unauthorized operation", `{"userIdentity":{"type":"IAMUser"},"eventSource":"ec2.amazonaws.com","eventName":"RunInstances",
+"errorCode":"Client.UnauthorizedOperation","eventType":"AwsApiCall"}`, []string{unauthorized}},
+		{"root console sign-in (global service event)", `{"eventVersion":"1.08","userIdentity":{"type":"Root","principalId":"123456789012",
+"arn":"arn:aws:iam::123456789012:root","accountId":"123456789012"},"eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin",
+"awsRegion":"us-east-1","eventType":"AwsConsoleSignIn","responseElements":{"ConsoleLogin":"Success"}}`, []string{root}},
+		{"root credentials used by a service", `{"userIdentity":{"type":"Root","invokedBy":"support.amazonaws.com"},
+"eventSource":"iam.amazonaws.com","eventName":"GetAccountSummary","eventType":"AwsApiCall"}`, nil},
+		{"ordinary call", `{"userIdentity":{"type":"AssumedRole"},"eventSource":"s3.amazonaws.com","eventName":"GetObject","eventType":"AwsApiCall"}`, nil},
+	}
+	for _, e := range events {
+		var got []string
+		for _, metric := range []string{unauthorized, root} {
+			pattern, ok := filters[metric]
+			if !ok {
+				t.Fatalf("no metric filter for %s (have %v)", metric, filters)
+			}
+			match, err := filterpattern.Match(pattern, e.record)
+			if err != nil {
+				t.Fatalf("%s: %v", metric, err)
+			}
+			if match {
+				got = append(got, metric)
+			}
+		}
+		if !slices.Equal(got, e.want) {
+			t.Errorf("%s counted in %v, want %v", e.name, got, e.want)
+		}
 	}
 }
