@@ -45,17 +45,48 @@ plan: build ## Set up and run the main job offline: plan on the shipped enterpri
 tools: ## Test tools from the OS: chromium for the review report's browser test (installed when root)
 	@if [ ! -x /usr/bin/chromium ]; then \
 		if [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
-		else echo "chromium missing and not root: the browser test will skip (sudo apt-get install -y chromium)"; fi; \
+		else echo "chromium is missing and installing it needs root: run sudo apt-get install -y chromium" >&2; exit 1; fi; \
 	fi
+	@test -x /usr/bin/chromium || { echo "chromium was not installed (/usr/bin/chromium missing)" >&2; exit 1; }
+
+IAMSIM_DIR := internal/iampolicy/testdata/iamsim
+
+.PHONY: iamsim
+iamsim: ## The external IAM evaluator the deployer-policy tests run with Node (@cloud-copilot/iam-simulate, pinned by its lockfile)
+	@command -v npm >/dev/null 2>&1 || { echo "npm missing: install Node.js and npm (apt-get install -y nodejs npm)"; exit 1; }
+	@test -d $(IAMSIM_DIR)/node_modules/@cloud-copilot/iam-simulate || npm ci --prefix $(IAMSIM_DIR) --no-audit --no-fund --silent
+
+.PHONY: api-models
+api-models: ## The AWS API models (aws-sdk-go) the test double's constraint snapshot is checked against
+	cd /tmp && GOFLAGS=-mod=mod $(GO) mod download github.com/aws/aws-sdk-go@v1.55.8
+
+.PHONY: ci-tools
+ci-tools: $(BIN)/actionlint tools/gitlab-ci-local/node_modules ## Linters for the CI examples: actionlint (Go module) and gitlab-ci-local (npm)
+
+$(BIN)/actionlint: tools/actionlint/go.mod
+	cd tools/actionlint && $(GO) build -o $@ github.com/rhysd/actionlint/cmd/actionlint
+
+tools/gitlab-ci-local/node_modules: tools/gitlab-ci-local/package-lock.json
+	cd tools/gitlab-ci-local && npm ci --no-audit --no-fund
+	@touch $@
+
+.PHONY: servers
+servers: $(BIN)/s3server $(BIN)/local-kms ## The S3-compatible store and KMS emulator the team-state tests start (Go modules, built into bin/)
+
+$(BIN)/s3server: tools/s3server/go.mod tools/s3server/main.go
+	cd tools/s3server && $(GO) build -o $@ .
+
+$(BIN)/local-kms: tools/localkms/go.mod
+	cd tools/localkms && $(GO) build -o $@ github.com/nsmithuk/local-kms
 
 .PHONY: test
-test: tools pulumi build ## The whole suite: unit, mocks, policy gate, fuzz, end-to-end through the real engine
+test: tools pulumi build iamsim api-models ci-tools servers ## The whole suite: unit, mocks, policy gate, fuzz, end-to-end through the real engine
 	$(GO) test -count=1 -timeout 40m ./...
 	$(MAKE) --no-print-directory policy-gate
 	$(MAKE) --no-print-directory fuzz
 
 .PHONY: test-unit
-test-unit: ## Unit and mock-based tests only (no engine)
+test-unit: iamsim ## Unit and mock-based tests only (no engine)
 	$(GO) test -short ./...
 
 .PHONY: test-e2e
@@ -88,4 +119,4 @@ check: lint test ## Everything CI runs
 
 .PHONY: clean
 clean: ## Remove build outputs and the local work directory
-	rm -rf $(BIN) ml
+	rm -rf $(BIN) ml $(IAMSIM_DIR)/node_modules

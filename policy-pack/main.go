@@ -4,12 +4,14 @@
 // directly (policyx fails Analyze on unknown values and drops severity), and
 // converts the engine's property structs into rules.Resource values.
 //
-// Build: go build -o bin/pulumi-analyzer-policy-go ./policy-pack
-// The CLI starts it in the pack folder (PulumiPolicy.yaml, runtime: go) with
-// the engine address as first argument; it prints its port and serves.
+// Build: go build -o bin/pulumi-analyzer-policy-go ./policy-pack (make build).
+// The CLI starts it with the engine address as first argument — mlprov passes
+// the executable itself as --policy-pack — and it prints its port and serves.
+// With rules.IdentityFlag it prints rules.Identity (mlprov's handshake).
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -19,7 +21,6 @@ import (
 	"time"
 
 	"github.com/mlprov/mlprov/policy-pack/rules"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
@@ -28,10 +29,12 @@ import (
 	"google.golang.org/protobuf/types/known/structpb"
 )
 
-// packVersion is reported to the engine; bump it when rules change.
-const packVersion = "0.1.0"
-
 func main() {
+	if len(os.Args) == 2 && os.Args[1] == rules.IdentityFlag {
+		// mlprov's handshake: which pack and catalogue this executable serves.
+		fmt.Println(rules.Identity())
+		return
+	}
 	if err := serve(); err != nil {
 		fmt.Fprintln(os.Stderr, "mlprov policy pack:", err)
 		os.Exit(1)
@@ -53,42 +56,51 @@ func serve() error {
 	return <-handle.Done
 }
 
-// analyzer serves the rules catalogue.
+// analyzer serves the rules catalogue. One analyzer process serves one
+// engine operation, so what Analyze reported is what this operation showed.
 type analyzer struct {
 	pulumirpc.UnimplementedAnalyzerServer
 
+	// clock decides waiver expiry (tests inject their own in-process).
 	clock func() time.Time
 
-	mu      sync.RWMutex
-	waivers []rules.Waiver
-	now     time.Time // zero: use clock
+	mu        sync.Mutex
+	waivers   []rules.Waiver
+	overrides rules.Overrides
+	// reported holds the rule+URN of every violation Analyze reported, so
+	// AnalyzeStack reports each remaining one exactly once.
+	reported map[string]bool
 }
 
-func newAnalyzer(clock func() time.Time) *analyzer { return &analyzer{clock: clock} }
-
-func (a *analyzer) settings() ([]rules.Waiver, time.Time) {
-	a.mu.RLock()
-	defer a.mu.RUnlock()
-	if a.now.IsZero() {
-		return a.waivers, a.clock()
-	}
-	return a.waivers, a.now
+func newAnalyzer(clock func() time.Time) *analyzer {
+	return &analyzer{clock: clock, reported: map[string]bool{}}
 }
 
-// Analyze judges one resource's inputs. Rules that need companion resources
-// answer "cannot judge yet" here and are judged again in AnalyzeStack.
+func findingKey(f rules.Finding) string { return f.RuleID + " " + f.URN }
+
+// Analyze judges one resource's inputs. Rules that need companion resources,
+// or values still unknown, answer "cannot judge yet" here; AnalyzeStack
+// judges them again on the final values.
 func (a *analyzer) Analyze(_ context.Context, req *pulumirpc.AnalyzeRequest) (*pulumirpc.AnalyzeResponse, error) {
 	r, err := toResource(req.GetType(), req.GetUrn(), req.GetName(), req.GetProperties(), req.GetOptions())
 	if err != nil {
 		return nil, err
 	}
-	waivers, now := a.settings()
-	findings := rules.Evaluate(rules.Stack{Resources: []rules.Resource{r}, Partial: true}, waivers, now)
-	return &pulumirpc.AnalyzeResponse{Diagnostics: diagnostics(findings, nil)}, nil
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	findings := a.overrides.Apply(rules.Evaluate(rules.Stack{Resources: []rules.Resource{r}, Partial: true}, a.waivers, a.clock()))
+	out := diagnostics(findings, nil)
+	for _, f := range findings {
+		if f.Status == rules.StatusViolation {
+			a.reported[findingKey(f)] = true
+		}
+	}
+	return &pulumirpc.AnalyzeResponse{Diagnostics: out}, nil
 }
 
-// AnalyzeStack judges the whole stack (resource, stack and waiver rules),
-// leaving out violations Analyze already reported for the same resource.
+// AnalyzeStack judges the whole stack on its final values (resource, stack
+// and waiver rules) and reports every violation Analyze did not report — in
+// particular one whose property was unknown when Analyze ran.
 func (a *analyzer) AnalyzeStack(_ context.Context, req *pulumirpc.AnalyzeStackRequest) (*pulumirpc.AnalyzeResponse, error) {
 	var stack rules.Stack
 	for _, ar := range req.GetResources() {
@@ -98,15 +110,10 @@ func (a *analyzer) AnalyzeStack(_ context.Context, req *pulumirpc.AnalyzeStackRe
 		}
 		stack.Resources = append(stack.Resources, r)
 	}
-	waivers, now := a.settings()
-	seen := map[string]bool{}
-	for _, r := range stack.Resources {
-		for _, f := range rules.Evaluate(rules.Stack{Resources: []rules.Resource{r}, Partial: true}, waivers, now) {
-			seen[f.RuleID+" "+f.URN] = f.Status == rules.StatusViolation
-		}
-	}
-	findings := rules.Evaluate(stack, waivers, now)
-	return &pulumirpc.AnalyzeResponse{Diagnostics: diagnostics(findings, seen)}, nil
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	findings := a.overrides.Apply(rules.Evaluate(stack, a.waivers, a.clock()))
+	return &pulumirpc.AnalyzeResponse{Diagnostics: diagnostics(findings, a.reported)}, nil
 }
 
 // diagnostics reports violations; unknown and waived findings are not
@@ -114,7 +121,7 @@ func (a *analyzer) AnalyzeStack(_ context.Context, req *pulumirpc.AnalyzeStackRe
 func diagnostics(findings []rules.Finding, skip map[string]bool) []*pulumirpc.AnalyzeDiagnostic {
 	var out []*pulumirpc.AnalyzeDiagnostic
 	for _, f := range findings {
-		if f.Status != rules.StatusViolation || skip[f.RuleID+" "+f.URN] {
+		if f.Status != rules.StatusViolation || skip[findingKey(f)] {
 			continue
 		}
 		rule, _ := rules.Lookup(f.RuleID)
@@ -126,7 +133,7 @@ func diagnostics(findings []rules.Finding, skip map[string]bool) []*pulumirpc.An
 		out = append(out, &pulumirpc.AnalyzeDiagnostic{
 			PolicyName:        f.RuleID,
 			PolicyPackName:    rules.PackName,
-			PolicyPackVersion: packVersion,
+			PolicyPackVersion: rules.PackVersion,
 			Description:       rule.Description,
 			Message:           message,
 			EnforcementLevel:  enforcementLevel(f.Enforcement),
@@ -173,7 +180,6 @@ func (a *analyzer) GetAnalyzerInfo(context.Context, *emptypb.Empty) (*pulumirpc.
 		if r.ID == rules.WaiverConfigPolicy {
 			schema, err := structpb.NewStruct(map[string]any{
 				"waivers": map[string]any{"type": "array", "items": map[string]any{"type": "object"}},
-				"now":     map[string]any{"type": "string"},
 			})
 			if err != nil {
 				return nil, err
@@ -186,42 +192,57 @@ func (a *analyzer) GetAnalyzerInfo(context.Context, *emptypb.Empty) (*pulumirpc.
 		Name:           rules.PackName,
 		DisplayName:    "mlprov policy pack",
 		Description:    "Security and compliance rules for ML product infrastructure (KMS, S3, IAM, CodeBuild, CodePipeline, logging, networking, tagging).",
-		Version:        packVersion,
+		Version:        rules.PackVersion,
 		Policies:       policies,
 		SupportsConfig: true,
 	}, nil
 }
 
 func (a *analyzer) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
-	return &pulumirpc.PluginInfo{Version: packVersion}, nil
+	return &pulumirpc.PluginInfo{Version: rules.PackVersion}, nil
 }
 
-// Configure reads the waivers (and a test clock) from the waiver policy's
-// configuration. Enforcement overrides are not honoured: exceptions come
-// only from dated, owned waivers.
+// Configure takes the engine's policy config: every rule's enforcement level
+// (the pack's defaults with the user's or policy group's overrides applied,
+// see rules.NewOverrides) and the waivers from the waiver policy's
+// properties. An unknown rule name, level or property is an error.
 func (a *analyzer) Configure(_ context.Context, req *pulumirpc.ConfigureAnalyzerRequest) (*emptypb.Empty, error) {
-	cfg := req.GetPolicyConfig()[rules.WaiverConfigPolicy]
-	if cfg == nil || cfg.GetProperties() == nil {
-		return &emptypb.Empty{}, nil
+	levels := map[string]rules.Enforcement{}
+	for name, cfg := range req.GetPolicyConfig() {
+		levels[name] = fromEnforcementLevel(cfg.GetEnforcementLevel())
 	}
-	b, err := cfg.GetProperties().MarshalJSON()
+	overrides, err := rules.NewOverrides(levels)
 	if err != nil {
 		return nil, err
 	}
 	var pc rules.PackConfig
-	if err := json.Unmarshal(b, &pc); err != nil {
-		return nil, fmt.Errorf("%s configuration: %w", rules.WaiverConfigPolicy, err)
-	}
-	var now time.Time
-	if pc.Now != "" {
-		if now, err = time.Parse(time.RFC3339, pc.Now); err != nil {
-			return nil, fmt.Errorf("%s configuration: now: %w", rules.WaiverConfigPolicy, err)
+	if cfg := req.GetPolicyConfig()[rules.WaiverConfigPolicy]; cfg != nil && cfg.GetProperties() != nil {
+		b, err := cfg.GetProperties().MarshalJSON()
+		if err != nil {
+			return nil, err
+		}
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&pc); err != nil {
+			return nil, fmt.Errorf("policy pack config %s: %w (it takes only \"waivers\")", rules.WaiverConfigPolicy, err)
 		}
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.waivers, a.now = pc.Waivers, now
+	a.waivers, a.overrides = pc.Waivers, overrides
 	return &emptypb.Empty{}, nil
+}
+
+func fromEnforcementLevel(l pulumirpc.EnforcementLevel) rules.Enforcement {
+	switch l {
+	case pulumirpc.EnforcementLevel_ADVISORY:
+		return rules.Advisory
+	case pulumirpc.EnforcementLevel_DISABLED:
+		return rules.Disabled
+	case pulumirpc.EnforcementLevel_REMEDIATE:
+		return rules.Remediate
+	}
+	return rules.Mandatory
 }
 
 func (a *analyzer) Handshake(context.Context, *pulumirpc.AnalyzerHandshakeRequest) (*pulumirpc.AnalyzerHandshakeResponse, error) {
@@ -236,18 +257,14 @@ func (a *analyzer) Cancel(context.Context, *emptypb.Empty) (*emptypb.Empty, erro
 	return &emptypb.Empty{}, nil
 }
 
-// toResource converts the engine's view of a resource; computed values
-// become rules.Unknown, secrets are judged by their plaintext (never printed).
+// toResource converts the engine's view of a resource with the rules'
+// conversion (the same the offline gate uses).
 func toResource(typ, urn, name string, props *structpb.Struct, opts *pulumirpc.AnalyzerResourceOptions) (rules.Resource, error) {
 	pm, err := plugin.UnmarshalProperties(props, plugin.MarshalOptions{KeepUnknowns: true, KeepSecrets: true, KeepResources: true, KeepOutputValues: true, SkipNulls: true})
 	if err != nil {
 		return rules.Resource{}, fmt.Errorf("%s: reading properties: %w", urn, err)
 	}
-	out := make(rules.Props, len(pm))
-	for k, v := range pm {
-		out[string(k)] = toValue(v)
-	}
-	return rules.Resource{URN: urn, Type: typ, Name: logicalName(urn, name), Props: out, Protect: opts.GetProtect()}, nil
+	return rules.Resource{URN: urn, Type: typ, Name: logicalName(urn, name), Props: rules.FromPropertyMap(pm), Protect: opts.GetProtect()}, nil
 }
 
 // logicalName prefers the request's name, else the URN's last segment.
@@ -256,46 +273,4 @@ func logicalName(urn, name string) string {
 		return name
 	}
 	return urn[strings.LastIndex(urn, "::")+2:]
-}
-
-func toValue(v resource.PropertyValue) any {
-	switch {
-	case v.IsComputed():
-		return rules.Unknown
-	case v.IsOutput():
-		o := v.OutputValue()
-		if !o.Known {
-			return rules.Unknown
-		}
-		return toValue(o.Element)
-	case v.IsSecret():
-		return toValue(v.SecretValue().Element)
-	case v.IsResourceReference():
-		ref := v.ResourceReferenceValue()
-		if ref.ID.IsString() {
-			return ref.ID.StringValue()
-		}
-		return string(ref.URN)
-	case v.IsBool():
-		return v.BoolValue()
-	case v.IsNumber():
-		return v.NumberValue()
-	case v.IsString():
-		return v.StringValue()
-	case v.IsArray():
-		arr := v.ArrayValue()
-		out := make([]any, len(arr))
-		for i, e := range arr {
-			out[i] = toValue(e)
-		}
-		return out
-	case v.IsObject():
-		obj := v.ObjectValue()
-		out := make(map[string]any, len(obj))
-		for k, e := range obj {
-			out[string(k)] = toValue(e)
-		}
-		return out
-	}
-	return nil
 }

@@ -19,15 +19,23 @@ import (
 
 var testNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 
-// startAnalyzer serves the analyzer on a loopback port and returns a client.
+// startAnalyzer serves the analyzer on a loopback port and returns a client;
+// its clock reads testNow.
 func startAnalyzer(t *testing.T) pulumirpc.AnalyzerClient {
+	t.Helper()
+	return startAnalyzerAt(t, func() time.Time { return testNow })
+}
+
+// startAnalyzerAt serves an analyzer with the given clock (injected
+// in-process: the protocol has no clock setting).
+func startAnalyzerAt(t *testing.T, clock func() time.Time) pulumirpc.AnalyzerClient {
 	t.Helper()
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := grpc.NewServer()
-	pulumirpc.RegisterAnalyzerServer(srv, newAnalyzer(func() time.Time { return testNow }))
+	pulumirpc.RegisterAnalyzerServer(srv, newAnalyzer(clock))
 	go func() { _ = srv.Serve(lis) }()
 	t.Cleanup(srv.Stop)
 	conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
@@ -94,14 +102,15 @@ func TestAnalyzeUnknownRotationIsNotAViolation(t *testing.T) {
 	if d := policiesIn(diags)["MLP-KMS-001"]; d != nil {
 		t.Errorf("unknown rotation during preview: want no diagnostic, got %v", d)
 	}
-	secret := resource.MakeSecret(resource.NewBoolProperty(false))
+	secret := resource.MakeSecret(resource.NewBoolProperty(true))
 	if policiesIn(analyzeKey(t, c, secret))["MLP-KMS-001"] == nil {
-		t.Error("a secret false is still false")
+		t.Error("a secret is judged as the offline gate sees it (redacted), which is not rotation on")
 	}
 }
 
 func TestAnalyzeStackJudgesCompanionsAndHonoursWaivers(t *testing.T) {
-	c := startAnalyzer(t)
+	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	c := startAnalyzerAt(t, func() time.Time { return now })
 	bucket := &pulumirpc.AnalyzerResource{
 		Type: "aws:s3/bucketV2:BucketV2", Urn: "urn:pulumi:dev::mlprov::aws:s3/bucketV2:BucketV2::artifacts", Name: "artifacts",
 		Properties: marshal(t, resource.PropertyMap{"bucket": resource.NewStringProperty("acme-artifacts")}),
@@ -116,11 +125,8 @@ func TestAnalyzeStackJudgesCompanionsAndHonoursWaivers(t *testing.T) {
 	}
 	props, _ := structpb.NewStruct(map[string]any{
 		"waivers": []any{map[string]any{"rule": "MLP-S3-004", "resource": "artifacts", "reason": "legacy", "owner": "secops", "expires": "2026-12-31"}},
-		"now":     "2026-12-01T00:00:00Z",
 	})
-	if _, err := c.Configure(context.Background(), &pulumirpc.ConfigureAnalyzerRequest{
-		PolicyConfig: map[string]*pulumirpc.PolicyConfig{rules.WaiverConfigPolicy: {Properties: props}},
-	}); err != nil {
+	if err := configure(c, nil, props); err != nil {
 		t.Fatal(err)
 	}
 	resp, _ = c.AnalyzeStack(context.Background(), stack)
@@ -128,10 +134,7 @@ func TestAnalyzeStackJudgesCompanionsAndHonoursWaivers(t *testing.T) {
 	if got["MLP-S3-004"] != nil || got["MLP-S3-003"] == nil || got["MLP-WVR-002"] != nil {
 		t.Errorf("waived: want S3-004 gone, S3-003 still reported, no expiry finding; got %v", resp.GetDiagnostics())
 	}
-	props.Fields["now"] = structpb.NewStringValue("2027-01-01T00:00:00Z")
-	_, _ = c.Configure(context.Background(), &pulumirpc.ConfigureAnalyzerRequest{
-		PolicyConfig: map[string]*pulumirpc.PolicyConfig{rules.WaiverConfigPolicy: {Properties: props}},
-	})
+	now = time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
 	resp, _ = c.AnalyzeStack(context.Background(), stack)
 	if got := policiesIn(resp.GetDiagnostics()); got["MLP-S3-004"] == nil || got["MLP-WVR-002"] == nil {
 		t.Errorf("expired waiver: want S3-004 back and MLP-WVR-002, got %v", resp.GetDiagnostics())
@@ -153,7 +156,111 @@ func TestAnalyzerInfoListsEveryRule(t *testing.T) {
 			t.Errorf("policy %d: want %s %s, got %v", i, r.ID, r.Enforcement, p)
 		}
 	}
-	if plug, _ := c.GetPluginInfo(context.Background(), &emptypb.Empty{}); plug.GetVersion() != packVersion {
+	if plug, _ := c.GetPluginInfo(context.Background(), &emptypb.Empty{}); plug.GetVersion() != rules.PackVersion {
 		t.Errorf("plugin version %q", plug.GetVersion())
+	}
+}
+
+func keyResource(t *testing.T, rotation resource.PropertyValue) *pulumirpc.AnalyzerResource {
+	return &pulumirpc.AnalyzerResource{
+		Type: "aws:kms/key:Key", Urn: keyURN, Name: "key",
+		Properties: marshal(t, resource.PropertyMap{
+			"enableKeyRotation": rotation,
+			"description":       resource.NewStringProperty("product key"),
+		}),
+	}
+}
+
+func analyzeStack(t *testing.T, c pulumirpc.AnalyzerClient, rs ...*pulumirpc.AnalyzerResource) []*pulumirpc.AnalyzeDiagnostic {
+	t.Helper()
+	resp, err := c.AnalyzeStack(context.Background(), &pulumirpc.AnalyzeStackRequest{Resources: rs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.GetDiagnostics()
+}
+
+func countPolicy(diags []*pulumirpc.AnalyzeDiagnostic, policy string) int {
+	n := 0
+	for _, d := range diags {
+		if d.GetPolicyName() == policy {
+			n++
+		}
+	}
+	return n
+}
+
+// A property unknown when Analyze ran (computed inside an apply) is judged on
+// the final values by AnalyzeStack; one Analyze reported is not repeated.
+func TestAnalyzeStackReportsWhatAnalyzeDidNot(t *testing.T) {
+	c := startAnalyzer(t)
+	if d := policiesIn(analyzeKey(t, c, resource.MakeComputed(resource.NewStringProperty(""))))["MLP-KMS-001"]; d != nil {
+		t.Fatalf("unknown rotation: Analyze must not judge, got %v", d)
+	}
+	if n := countPolicy(analyzeStack(t, c, keyResource(t, resource.NewBoolProperty(false))), "MLP-KMS-001"); n != 1 {
+		t.Fatalf("final rotation false after an unknown at Analyze: want MLP-KMS-001 once from AnalyzeStack, got %d", n)
+	}
+
+	c = startAnalyzer(t)
+	if policiesIn(analyzeKey(t, c, resource.NewBoolProperty(false)))["MLP-KMS-001"] == nil {
+		t.Fatal("rotation false: want Analyze to report MLP-KMS-001")
+	}
+	if n := countPolicy(analyzeStack(t, c, keyResource(t, resource.NewBoolProperty(false))), "MLP-KMS-001"); n != 0 {
+		t.Errorf("already reported by Analyze: want no repeat from AnalyzeStack, got %d", n)
+	}
+}
+
+func configure(c pulumirpc.AnalyzerClient, levels map[string]pulumirpc.EnforcementLevel, waiverProps *structpb.Struct) error {
+	cfg := map[string]*pulumirpc.PolicyConfig{}
+	for _, r := range rules.All() { // the engine always sends every policy with its level
+		cfg[r.ID] = &pulumirpc.PolicyConfig{EnforcementLevel: enforcementLevel(r.Enforcement)}
+	}
+	for name, l := range levels {
+		cfg[name] = &pulumirpc.PolicyConfig{EnforcementLevel: l}
+	}
+	if waiverProps != nil {
+		cfg[rules.WaiverConfigPolicy].Properties = waiverProps
+	}
+	_, err := c.Configure(context.Background(), &pulumirpc.ConfigureAnalyzerRequest{PolicyConfig: cfg})
+	return err
+}
+
+func TestConfigureHonoursEnforcementOverrides(t *testing.T) {
+	c := startAnalyzer(t)
+	if err := configure(c, map[string]pulumirpc.EnforcementLevel{"MLP-KMS-001": pulumirpc.EnforcementLevel_ADVISORY}, nil); err != nil {
+		t.Fatal(err)
+	}
+	d := policiesIn(analyzeKey(t, c, resource.NewBoolProperty(false)))["MLP-KMS-001"]
+	if d == nil || d.GetEnforcementLevel() != pulumirpc.EnforcementLevel_ADVISORY {
+		t.Errorf("MLP-KMS-001 set advisory: want an advisory diagnostic, got %v", d)
+	}
+
+	if err := configure(c, map[string]pulumirpc.EnforcementLevel{"MLP-KMS-001": pulumirpc.EnforcementLevel_DISABLED}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if d := policiesIn(analyzeKey(t, c, resource.NewBoolProperty(false)))["MLP-KMS-001"]; d != nil {
+		t.Errorf("MLP-KMS-001 disabled: want no diagnostic, got %v", d)
+	}
+	if n := countPolicy(analyzeStack(t, c, keyResource(t, resource.NewBoolProperty(false))), "MLP-KMS-001"); n != 0 {
+		t.Errorf("MLP-KMS-001 disabled: want no AnalyzeStack diagnostic, got %d", n)
+	}
+}
+
+func TestConfigureRejectsBadConfig(t *testing.T) {
+	c := startAnalyzer(t)
+	withNow, _ := structpb.NewStruct(map[string]any{"now": "2020-01-01T00:00:00Z"})
+	for name, tc := range map[string]struct {
+		levels map[string]pulumirpc.EnforcementLevel
+		props  *structpb.Struct
+		want   string
+	}{
+		"unknown rule":        {map[string]pulumirpc.EnforcementLevel{"MLP-NOPE-001": pulumirpc.EnforcementLevel_ADVISORY}, nil, "MLP-NOPE-001"},
+		"waiver rule lowered": {map[string]pulumirpc.EnforcementLevel{"MLP-WVR-002": pulumirpc.EnforcementLevel_DISABLED}, nil, "MLP-WVR-002"},
+		"clock in the config": {nil, withNow, `"now"`},
+	} {
+		err := configure(c, tc.levels, tc.props)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: want an error naming %s, got %v", name, tc.want, err)
+		}
 	}
 }

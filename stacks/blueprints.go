@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/mlprov/mlprov/internal/config"
+	"github.com/mlprov/mlprov/internal/tiers"
 )
 
 // Blueprint describes, for humans, what one tier creates.
@@ -22,6 +23,7 @@ var starterCreates = []string{
 	"IAM roles for CodeBuild, CodePipeline, SageMaker and EventBridge with scoped inline policies",
 	fmt.Sprintf("Build log groups with %d-day retention", StarterLogRetentionDays),
 	"SSM parameters under /ml/{ml_name}/ with the outputs",
+	"In prod: model registry, artifact bucket and (where there is one) the KMS key protected from deletion",
 }
 
 // capabilityCreates describes each capability, in the order tiers add them.
@@ -37,14 +39,13 @@ var capabilityCreates = []struct {
 	{func(c Capabilities) bool { return c.PermissionBoundary }, "Permission boundary on every product role"},
 	{func(c Capabilities) bool { return c.PrivateNetwork }, "VPC endpoints (sagemaker.api, sagemaker.runtime, sts, s3 + extras), endpoint security group, builds in the VPC"},
 	{func(c Capabilities) bool { return c.ComplianceMonitoring }, "Compliance log group, CIS metric filters and alarms (unauthorized API calls, root usage)"},
-	{func(c Capabilities) bool { return c.ProdDeletionProtection }, "In prod: KMS key, artifact bucket and model registry protected from deletion"},
 }
 
 // Blueprints lists, per tier from smallest to largest, what it creates.
 func Blueprints() []Blueprint {
 	out := make([]Blueprint, 0, len(config.Tiers))
 	for _, tier := range config.Tiers {
-		caps := tierTable[tier]
+		caps, _ := tiers.Of(string(tier))
 		creates := append([]string{}, starterCreates...)
 		for _, c := range capabilityCreates {
 			if c.has(caps) {

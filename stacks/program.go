@@ -43,12 +43,6 @@ const (
 	ExportCallerArn = "callerArn"
 )
 
-// KMS key deletion windows in days.
-const (
-	prodKeyDeletionWindowDays  = 30
-	otherKeyDeletionWindowDays = 7
-)
-
 // Program is the Pulumi program of one product.
 func Program(cfg *config.Config) pulumi.RunFunc { return ProgramWithOptions(cfg, Options{}) }
 
@@ -66,8 +60,10 @@ func ProgramWithOptions(cfg *config.Config, opts Options) pulumi.RunFunc {
 		p := &product{
 			cfg: cfg, caps: caps, names: names,
 			arns:      naming.ARNsFor(cfg.Client.AccountID, cfg.Environment.Region),
-			retention: caps.LogRetentionDays(cfg),
-			protect:   caps.ProdDeletionProtection && cfg.IsProd() && !opts.Unprotect && opts.TestID == "",
+			retention: logRetentionDays(caps, cfg),
+			protect:   cfg.EnvProperties().DeletionProtection && !opts.Unprotect && opts.TestID == "",
+			// A production bucket is emptied only by delete-product --force.
+			emptyBucketOnDelete: !cfg.IsProd() || opts.TestID != "",
 			tags: tags.For(tags.Product{
 				MLName: names.MLName, Tier: string(cfg.MLProduct.Tier), Env: cfg.Environment.Env, TestID: opts.TestID,
 			}, cfg.Tags),
@@ -87,6 +83,8 @@ type product struct {
 	protect   bool
 	// boundaryArn is the permission boundary of every role (nil without one).
 	boundaryArn pulumi.StringInput
+	// emptyBucketOnDelete lets a delete remove the artifact bucket's objects.
+	emptyBucketOnDelete bool
 
 	outputs []outputs.Value
 	pending []string
@@ -185,8 +183,10 @@ func (p *product) run(ctx *pulumi.Context) error {
 			PolicyName: n.PermissionBoundary,
 			Policies:   policies,
 			KeyAlias:   keyAlias,
-			ARNs:       p.arns,
-			Tags:       p.tags,
+			// Regional names start with Base, IAM names with IAMBase.
+			ResourcePrefixes: []string{n.Base, n.IAMBase},
+			ARNs:             p.arns,
+			Tags:             p.tags,
 		}, providers)
 		if err != nil {
 			return err
@@ -226,7 +226,8 @@ func (p *product) run(ctx *pulumi.Context) error {
 	}
 
 	bucket, err := storage.New(ctx, "artifacts", storage.Args{
-		BucketName: n.ArtifactBucket, KMSKeyArn: keyArn, Protect: p.protect, ARNs: p.arns, Tags: p.tags,
+		BucketName: n.ArtifactBucket, KMSKeyArn: keyArn, Protect: p.protect, EmptyOnDelete: p.emptyBucketOnDelete,
+		ARNs: p.arns, Tags: p.tags,
 	}, providers)
 	if err != nil {
 		return err
@@ -460,7 +461,8 @@ func (p *product) monitoring(ctx *pulumi.Context, keyArn pulumi.StringInput, ale
 
 	// The product's own trail feeds the log group (see README, "Compliance").
 	archive, err := storage.New(ctx, "compliance-trail-bucket", storage.Args{
-		BucketName: n.TrailBucket, KMSKeyArn: keyArn, Protect: p.protect, ARNs: p.arns, Tags: p.tags,
+		BucketName: n.TrailBucket, KMSKeyArn: keyArn, Protect: p.protect, EmptyOnDelete: p.emptyBucketOnDelete,
+		ARNs: p.arns, Tags: p.tags,
 		ServiceAccess: monitoring.TrailBucketStatements(p.arns, n.TrailBucket, n.ComplianceTrail),
 	}, providers)
 	if err != nil {
@@ -481,12 +483,9 @@ func (p *product) monitoring(ctx *pulumi.Context, keyArn pulumi.StringInput, ale
 }
 
 // newKey creates a KMS key of the product: every key gets the same deletion
-// window (longer in prod), account/region and tags.
+// window (the environment's), account/region and tags.
 func (p *product) newKey(ctx *pulumi.Context, name string, args encryption.Args, opts ...pulumi.ResourceOption) (*encryption.ProductKey, error) {
-	args.DeletionWindowDays = otherKeyDeletionWindowDays
-	if p.cfg.IsProd() {
-		args.DeletionWindowDays = prodKeyDeletionWindowDays
-	}
+	args.DeletionWindowDays = p.cfg.EnvProperties().KeyDeletionWindowDays
 	args.ARNs, args.Tags = p.arns, p.tags
 	return encryption.New(ctx, name, args, opts...)
 }

@@ -143,14 +143,14 @@ func checkEndpointGroup(t *testing.T, sg provtemplate.Resource, vpcID string) {
 		t.Fatalf("ingress rules %v", sg.Inputs["ingress"])
 	}
 	rule := obj(ingress[0])
-	if rule["protocol"] != "tcp" || rule["fromPort"] != int64(443) || rule["toPort"] != int64(443) ||
+	if rule["protocol"] != "tcp" || rule["fromPort"] != float64(443) || rule["toPort"] != float64(443) ||
 		!slices.Equal(strs(rule["cidrBlocks"]), []string{cidr}) || str(rule["description"]) == "" {
 		t.Errorf("ingress rule %v, want TCP 443 from %s with a description", rule, cidr)
 	}
 	egress, _ := sg.Inputs["egress"].([]any)
 	for _, e := range egress {
 		r := obj(e)
-		if r["fromPort"] != int64(443) || str(r["description"]) == "" || slices.Contains(strs(r["cidrBlocks"]), "0.0.0.0/0") {
+		if r["fromPort"] != float64(443) || str(r["description"]) == "" || slices.Contains(strs(r["cidrBlocks"]), "0.0.0.0/0") {
 			t.Errorf("egress rule %v", r)
 		}
 	}
@@ -386,8 +386,11 @@ func TestProtectionTestDeploymentsAndUnprotect(t *testing.T) {
 	if got := protected(run(t, baseConfig(config.TierEnterprise, "staging"), stacks.Options{}).Resources); len(got) != 0 {
 		t.Errorf("staging protects %v", got)
 	}
-	if got := protected(run(t, baseConfig(config.TierProfessional, "prod"), stacks.Options{}).Resources); len(got) != 0 {
-		t.Errorf("professional prod protects %v", got)
+	// MLP-SM-001 wants the prod model registry protected on every tier.
+	wantProfessional := []string{tGroup, tBucket}
+	slices.Sort(wantProfessional)
+	if got := protected(run(t, baseConfig(config.TierProfessional, "prod"), stacks.Options{}).Resources); !slices.Equal(got, wantProfessional) {
+		t.Errorf("professional prod protects %v, want %v", got, wantProfessional)
 	}
 
 	test := run(t, cfg, stacks.Options{TestID: "a1b2"})

@@ -46,17 +46,13 @@ var useActions = []string{
 	"kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey",
 }
 
-// adminActions are granted to the account root (explicitly, without kms:*),
-// so IAM policies of the account's administrators can manage the key.
-var adminActions = []string{
-	"kms:CancelKeyDeletion", "kms:CreateAlias", "kms:CreateGrant", "kms:Decrypt", "kms:DeleteAlias",
-	"kms:DescribeKey", "kms:DisableKey", "kms:DisableKeyRotation", "kms:EnableKey",
-	"kms:EnableKeyRotation", "kms:Encrypt", "kms:GenerateDataKey", "kms:GetKeyPolicy",
-	"kms:GetKeyRotationStatus", "kms:ListGrants", "kms:ListResourceTags", "kms:PutKeyPolicy",
-	"kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:RetireGrant", "kms:RevokeGrant",
-	"kms:RotateKeyOnDemand", "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource",
-	"kms:UpdateAlias", "kms:UpdateKeyDescription",
-}
+// rootActions is what the key policy grants the account root: kms:*, the
+// form AWS documents as the default key policy. It does not open the key to
+// everyone in the account; it delegates to IAM, so an IAM policy can grant the
+// key to the consumers of the KmsKeyArn output (e.g. SageMaker Studio volumes,
+// which need CreateGrant and ReEncrypt*), and the key can never become
+// unmanageable. https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam
+var rootActions = []string{"kms:*"}
 
 // New creates the key (rotation on) and its alias.
 func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOption) (*ProductKey, error) {
@@ -95,7 +91,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 func KeyPolicy(args Args, roleArns []string) policydoc.Document {
 	a := args.ARNs
 	statements := []policydoc.Statement{
-		policydoc.Allow("AccountAdministration", adminActions, []string{"*"}).
+		policydoc.Allow("EnableIAMPolicies", rootActions, []string{"*"}).
 			For(policydoc.Principal{AWS: []string{a.AccountRoot()}}),
 	}
 	if len(roleArns) > 0 {

@@ -85,7 +85,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if sg := args.CreateSecurityGroup; sg != nil {
 		group, err := ec2.NewSecurityGroup(ctx, name+"-endpoints-sg", &ec2.SecurityGroupArgs{
 			Name:        pulumi.String(sg.Name),
-			Description: pulumi.String("HTTPS from the VPC to the ML product's VPC endpoints"),
+			Description: pulumi.String("HTTPS from the VPC to the ML product VPC endpoints"),
 			VpcId:       args.VpcID,
 			Ingress: ec2.SecurityGroupIngressArray{ec2.SecurityGroupIngressArgs{
 				Description: pulumi.String("HTTPS from inside the VPC"),

@@ -23,6 +23,12 @@ type Args struct {
 	// ServiceAccess are bucket policy statements for the AWS services that
 	// write to the bucket (CloudTrail), after the TLS-only statement.
 	ServiceAccess []policydoc.Statement
+	// EmptyOnDelete deletes every object version before the bucket itself:
+	// S3 refuses DeleteBucket (BucketNotEmpty) while any version exists, and
+	// the pipelines write to this versioned bucket. Set it only where mlprov
+	// may delete the bucket unasked (test copies, non-production); production
+	// gets it at delete-product --force time (engine.Unprotect).
+	EmptyOnDelete bool
 	ARNs          naming.ARNs
 	Tags          map[string]string
 }
@@ -44,8 +50,9 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{
-		Bucket: pulumi.String(args.BucketName),
-		Tags:   pulumi.ToStringMap(args.Tags),
+		Bucket:       pulumi.String(args.BucketName),
+		ForceDestroy: pulumi.Bool(args.EmptyOnDelete),
+		Tags:         pulumi.ToStringMap(args.Tags),
 	}, pulumi.Parent(c), pulumi.Protect(args.Protect))
 	if err != nil {
 		return nil, err

@@ -34,7 +34,7 @@ var unaudited = map[string]bool{"help": true, "completion": true, "exit-codes": 
 // writeAuditLog records one finished action under ml/reports/. A failure
 // to write it is reported on stderr and does not change the exit code.
 func writeAuditLog(deps *Deps, g *GlobalOptions, cmd *cobra.Command, args []string, started time.Time, code int, err error) {
-	if !deps.Audit || cmd == nil || cmd.Parent() == nil || unaudited[cmd.Name()] {
+	if !deps.Audit || cmd == nil || cmd.Parent() == nil || actedOnNothing(cmd, code) {
 		return
 	}
 	who, source := g.audit.identity, report.WhoCallerIdentity
@@ -62,6 +62,19 @@ func writeAuditLog(deps *Deps, g *GlobalOptions, cmd *cobra.Command, args []stri
 	if werr := report.WriteAuditLog(path, e); werr != nil {
 		fmt.Fprintf(deps.Err, "mlprov: audit log not written: %v\n", werr)
 	}
+}
+
+// actedOnNothing: informational commands (and their subcommands, such as
+// "completion bash"), --help, and a command line mlprov refused before acting
+// (usage errors) leave no trace in the work directory.
+func actedOnNothing(cmd *cobra.Command, code int) bool {
+	for c := cmd; c != nil; c = c.Parent() {
+		if unaudited[c.Name()] {
+			return true
+		}
+	}
+	help, _ := cmd.Flags().GetBool("help")
+	return help || code == ExitUsage
 }
 
 // exitMeaning is the exit code's line of the documented table.

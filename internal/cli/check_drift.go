@@ -12,6 +12,7 @@ import (
 
 type checkDriftOptions struct {
 	engine engineOptions
+	fleet  fleetOptions
 }
 
 func newCheckDriftCommand(deps *Deps, g *GlobalOptions) *cobra.Command {
@@ -25,10 +26,15 @@ state, writing no state. Lists each drifted property (recorded → live), securi
 drift report to ml/reports/. Exits 5 when drift is found.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.fleet.active(cmd) {
+				return o.fleet.run(deps, g, fleetAction{name: checkDriftAction, read: readCheckDrift, engine: true,
+					run: func(d *Deps, pg *GlobalOptions) error { return runCheckDrift(d, pg, o) }})
+			}
 			return runCheckDrift(deps, g, o)
 		},
 	}
 	bindEngineFlags(cmd, &o.engine)
+	bindFleetFlags(cmd, &o.fleet)
 	return cmd
 }
 

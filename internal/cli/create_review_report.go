@@ -53,9 +53,10 @@ The policy verdict is reported, not enforced: validate-prov-template is the gate
 // writeReviewReport writes the review report's HTML, JSON twin and the
 // policy results as SARIF; it returns the paths, HTML first.
 func writeReviewReport(deps *Deps, g *GlobalOptions, p *product, doc *provtemplate.Document, res policycheck.Result) ([]string, report.Review, error) {
-	paths := report.PathsFor(g.Workdir, p.names, report.KindReview)
+	paths := report.ReviewPaths(g.Workdir, p.names, g.started)
 	review, err := report.WriteReview(paths, report.ReviewInput{
 		Doc: doc, Policy: res, Deployer: deployerPolicy(g, p, doc), Now: deps.Now(), Version: deps.Version,
+		ShortenedNames: p.names.Shortened,
 	})
 	if err != nil {
 		return nil, review, err

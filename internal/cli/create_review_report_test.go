@@ -15,6 +15,17 @@ import (
 
 const enterpriseBase = "globalbank-prod-c001-us-west-2-churn-ml-codecommit-standalone-ssm"
 
+// reviewFile is the one review report file of ext that a run wrote:
+// ml/reports/{base}-create-review-report-{timestamp}.{ext}.
+func reviewFile(t *testing.T, dir, base, ext string) string {
+	t.Helper()
+	got, _ := filepath.Glob(filepath.Join(dir, "ml/reports", base+"-create-review-report-*."+ext))
+	if len(got) != 1 {
+		t.Fatalf("want one %s review report for %s, got %v", ext, base, got)
+	}
+	return got[0]
+}
+
 func TestCreateReviewReportWritesHTMLJSONAndSARIF(t *testing.T) {
 	dir := t.TempDir()
 
@@ -22,16 +33,17 @@ func TestCreateReviewReportWritesHTMLJSONAndSARIF(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("exit %d\n%s%s", code, out, errs)
 	}
-	for _, ext := range []string{"review.html", "review.json", "policy.sarif"} {
-		if !strings.Contains(out, "wrote "+filepath.Join(dir, "ml/reports", enterpriseBase+"-"+ext)) {
-			t.Errorf("output does not name the %s it wrote:\n%s", ext, out)
+	for _, path := range []string{reviewFile(t, dir, enterpriseBase, "html"), reviewFile(t, dir, enterpriseBase, "json"),
+		filepath.Join(dir, "ml/reports", enterpriseBase+"-policy.sarif")} {
+		if !strings.Contains(out, "wrote "+path) {
+			t.Errorf("output does not name the %s it wrote:\n%s", path, out)
 		}
 	}
 	if !strings.Contains(out, "policy check PASSED") || !strings.Contains(out, "estimated monthly cost: $") {
 		t.Errorf("output lacks the verdict and the cost:\n%s", out)
 	}
 	var r report.Review
-	b, _ := os.ReadFile(filepath.Join(dir, "ml/reports", enterpriseBase+"-review.json"))
+	b, _ := os.ReadFile(reviewFile(t, dir, enterpriseBase, "json"))
 	if err := json.Unmarshal(b, &r); err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +78,7 @@ func TestCreateReviewReportOnStarterClaimsNoEnterpriseControls(t *testing.T) {
 		t.Fatalf("exit %d\n%s%s", code, out, errs)
 	}
 	var r report.Review
-	b, _ := os.ReadFile(filepath.Join(dir, "ml/reports/techcorp-dev-t001-us-east-1-churn-ml-codecommit-review.json"))
+	b, _ := os.ReadFile(reviewFile(t, dir, "techcorp-dev-t001-us-east-1-churn-ml-codecommit", "json"))
 	if err := json.Unmarshal(b, &r); err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +102,7 @@ func TestPlanEndsWithTheReviewReport(t *testing.T) {
 	}
 	dir := t.TempDir()
 	code, out, errs := run(t, "plan", "--config", enterpriseExample, "--workdir", dir)
-	if code != ExitOK || !strings.Contains(out, "create-review-report") || !strings.Contains(out, enterpriseBase+"-review.html") {
+	if code != ExitOK || !strings.Contains(out, "create-review-report") || !strings.Contains(out, enterpriseBase+"-create-review-report-") {
 		t.Fatalf("exit %d\n%s%s", code, out, errs)
 	}
 }
@@ -128,8 +140,11 @@ func TestEveryActionWritesARedactedAuditLog(t *testing.T) {
 		}
 	}
 
-	// A failed action is logged too, under "mlprov" when no product loaded.
-	if code := runAudited(t, env, "plan", "--config", "missing.yaml", "--workdir", dir); code != ExitUsage {
+	// A failed action is logged too, under "mlprov" when no product loaded
+	// (a usage error acts on nothing and is not logged).
+	invalid := filepath.Join(dir, "invalid.yaml")
+	os.WriteFile(invalid, []byte("client: {}\n"), 0o644)
+	if code := runAudited(t, env, "plan", "--config", invalid, "--workdir", dir); code != ExitInvalidConfig {
 		t.Fatalf("exit %d", code)
 	}
 	failed, _ := filepath.Glob(filepath.Join(dir, "ml/reports", "mlprov-plan-*.log"))
@@ -137,7 +152,7 @@ func TestEveryActionWritesARedactedAuditLog(t *testing.T) {
 		t.Fatalf("want the failed plan logged, got %v", failed)
 	}
 	b, _ = os.ReadFile(failed[0])
-	if !strings.Contains(string(b), "result:   exit 2 (bad command line") || !strings.Contains(string(b), `config "missing.yaml" not found`) {
+	if !strings.Contains(string(b), "result:   exit 3 (invalid configuration file") || !strings.Contains(string(b), "client.company_name: required") {
 		t.Errorf("failed action log:\n%s", b)
 	}
 
@@ -147,5 +162,23 @@ func TestEveryActionWritesARedactedAuditLog(t *testing.T) {
 	after, _ := filepath.Glob(filepath.Join(dir, "ml/reports/*.log"))
 	if len(after) != len(before) {
 		t.Errorf("exit-codes wrote an audit log")
+	}
+}
+
+// The old tool's names: {ml_name}-{scenario}-create-review-report-{timestamp}.html
+// beside the action's audit log {ml_name}-{scenario}-create-review-report-{timestamp}.log.
+func TestReviewReportIsNamedLikeTheOldToolBesideItsLog(t *testing.T) {
+	dir := t.TempDir()
+	if code := runAudited(t, nil, "-con", enterpriseExample, "-act", "create-review-report", "--workdir", dir); code != ExitOK {
+		t.Fatalf("exit %d", code)
+	}
+	html := reviewFile(t, dir, enterpriseBase, "html")
+	// runAudited's clock: the action starts at 09:30:00.250 UTC.
+	want := filepath.Join(dir, "ml/reports", enterpriseBase+"-create-review-report-20261123T093000250Z.html")
+	if html != want {
+		t.Errorf("review report %s, want %s", html, want)
+	}
+	if _, err := os.Stat(strings.TrimSuffix(html, ".html") + ".log"); err != nil {
+		t.Errorf("no audit log beside the review report: %v", err)
 	}
 }

@@ -52,9 +52,10 @@ func runDeleteProduct(deps *Deps, g *GlobalOptions, o *deleteProductOptions) err
 	if protected := state.Protected(); len(protected) > 0 {
 		fmt.Fprintf(deps.Err, "mlprov: %d resource(s) of %s are protected from deletion; lifting the protection because --force was given\n",
 			len(protected), p.names.StackName)
-		if _, err := eng.Unprotect(deps.Context, p.names.StackName); err != nil {
-			return fmt.Errorf("lift the deletion protection: %w", err)
-		}
+	}
+	// Always: a production bucket is emptied only now, because --force was given.
+	if _, err := eng.Unprotect(deps.Context, p.names.StackName); err != nil {
+		return fmt.Errorf("lift the deletion protection: %w", err)
 	}
 	res, err := eng.Destroy(deps.Context, p.target(p.names, stacks.Options{}), true)
 	if err != nil {

@@ -6,14 +6,15 @@ import (
 	"sort"
 	"time"
 
+	"github.com/mlprov/mlprov/internal/awstypes"
 	"github.com/mlprov/mlprov/internal/engine"
 	"github.com/mlprov/mlprov/internal/report"
 )
 
 // State outputs that mean a person still has to act.
 const (
-	typeTopicSubscription = "aws:sns/topicSubscription:TopicSubscription"
-	typeConnection        = "aws:codestarconnections/connection:Connection"
+	typeTopicSubscription = awstypes.SNSTopicSubscription
+	typeConnection        = awstypes.CodeConnection
 )
 
 // pendingConfirmations reads the deployed state for what waits on a person:

@@ -1,12 +1,16 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/mlprov/mlprov/internal/atomicfile"
+	"github.com/mlprov/mlprov/internal/fleet"
 	"github.com/mlprov/mlprov/internal/iampolicy"
 	"github.com/mlprov/mlprov/internal/policycheck"
 	"github.com/mlprov/mlprov/internal/provtemplate"
@@ -73,18 +77,62 @@ type planStepResult struct {
 	Error    string `json:"error,omitempty"`
 }
 
+type planOptions struct {
+	sarif string // --sarif FILE: also write the policy verdict as SARIF 2.1.0
+	fleet fleetOptions
+}
+
 func newPlanCommand(deps *Deps, g *GlobalOptions) *cobra.Command {
-	return &cobra.Command{
+	o := &planOptions{}
+	cmd := &cobra.Command{
 		Use:   "plan",
 		Short: "The first command to run: validate, render, policy-check, deployer policy and review report, offline",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runPlan(deps, g)
+			if o.fleet.active(cmd) {
+				o.fleet.sarif = o.sarif
+				return o.fleet.run(deps, g, fleetAction{name: "plan", run: func(d *Deps, pg *GlobalOptions) error {
+					return runPlan(d, pg, &planOptions{})
+				}, read: readPlan})
+			}
+			return runPlan(deps, g, o)
 		},
 	}
+	cmd.Flags().StringVar(&o.sarif, "sarif", "", "also write the policy verdict as SARIF 2.1.0 to this file (with --all: one file for every product)")
+	bindFleetFlags(cmd, &o.fleet)
+	return cmd
 }
 
-func runPlan(deps *Deps, g *GlobalOptions) error {
+// planOutput is plan's --output json document.
+type planOutput struct {
+	MLName   string              `json:"mlName,omitempty"`
+	Scenario string              `json:"scenario,omitempty"`
+	Tier     string              `json:"tier,omitempty"`
+	Steps    []planStepResult    `json:"steps"`
+	Policy   *policycheck.Result `json:"policy,omitempty"`
+}
+
+// readPlan reads plan's JSON output for the fleet summary: the policy
+// verdict, else the first failed step.
+func readPlan(out []byte, p *fleet.Product) (*policycheck.Result, error) {
+	var doc planOutput
+	if err := json.Unmarshal(out, &doc); err != nil {
+		return nil, err
+	}
+	for _, step := range doc.Steps {
+		if !step.OK && step.Action != "validate-prov-template" {
+			p.Summary = step.Action + ": " + step.Error
+			break
+		}
+	}
+	verdict := readPolicyVerdict(doc.Policy, p)
+	if doc.Policy != nil && p.Summary == "" {
+		p.Summary = policycheck.Summary(*doc.Policy)
+	}
+	return verdict, nil
+}
+
+func runPlan(deps *Deps, g *GlobalOptions, o *planOptions) error {
 	start := deps.Now()
 	p, err := g.loadProduct()
 	results := []planStepResult{{Action: "validate-config", OK: err == nil, Duration: since(deps, start)}}
@@ -110,7 +158,14 @@ func runPlan(deps *Deps, g *GlobalOptions) error {
 			break
 		}
 	}
-	printPlan(deps, g, p, results)
+	printPlan(deps, g, s, results)
+	if o.sarif != "" && s.doc != nil {
+		err := atomicfile.Write(o.sarif, 0o644, func(w io.Writer) error { return policycheck.WriteSARIF(w, s.policy, g.path(p.names.TemplateFile())) })
+		if err != nil {
+			return err
+		}
+		g.audit.wrote(o.sarif)
+	}
 	if failed != nil {
 		return silentExit(exitCode(failed))
 	}
@@ -119,16 +174,21 @@ func runPlan(deps *Deps, g *GlobalOptions) error {
 
 func since(deps *Deps, t time.Time) string { return deps.Now().Sub(t).Round(time.Millisecond).String() }
 
-func printPlan(deps *Deps, g *GlobalOptions, p *product, results []planStepResult) {
+// printPlan prints the summary; s is nil when the config did not load.
+func printPlan(deps *Deps, g *GlobalOptions, s *planState, results []planStepResult) {
 	if g.jsonOutput() {
-		out := map[string]any{"steps": results}
-		if p != nil {
-			out["mlName"], out["scenario"], out["tier"] = p.names.MLName, p.names.Scenario, p.cfg.MLProduct.Tier
+		out := planOutput{Steps: results}
+		if s != nil {
+			out.MLName, out.Scenario, out.Tier = s.p.names.MLName, s.p.names.Scenario, string(s.p.cfg.MLProduct.Tier)
+			if s.doc != nil {
+				out.Policy = &s.policy
+			}
 		}
 		writeJSON(deps.Out, out)
 		return
 	}
-	if p != nil {
+	if s != nil {
+		p := s.p
 		fmt.Fprintf(deps.Out, "plan %s (%s, %s)\n", p.names.MLName, p.cfg.MLProduct.Tier, p.names.Scenario)
 	}
 	for _, r := range results {

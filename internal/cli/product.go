@@ -60,6 +60,12 @@ func resolveConfigPath(ref, workdir string) (string, error) {
 			return c, nil
 		}
 	}
+	if current := naming.FromOldScenario(ref); current != ref {
+		// The old tool's scenario spelling (…-codecommit-ssm for …-codecommit-sgprov-ssm).
+		if path, err := resolveConfigPath(current, workdir); err == nil {
+			return path, nil
+		}
+	}
 	return "", fmt.Errorf("config %q not found (looked for a file, then in %s/ and configs/ under %s)", ref, naming.ConfigsDir, workdir)
 }
 

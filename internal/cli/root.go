@@ -54,6 +54,9 @@ type GlobalOptions struct {
 
 	// audit collects what the action's audit log records.
 	audit auditTrail
+	// started is when the action started: the {timestamp} of its audit log
+	// and of the review report written beside it.
+	started time.Time
 }
 
 const (
@@ -131,9 +134,15 @@ var commands = []func(*Deps, *GlobalOptions) *cobra.Command{
 // process exit code.
 func Main(args []string, deps Deps) int {
 	root, g := newRootCommand(&deps)
-	args = TranslateLegacyArgs(args, actionNames(root))
+	actions := actionNames(root)
+	args = TranslateLegacyArgs(args, actions)
+	if problem := missingAction(args, actions); problem != "" {
+		fmt.Fprintf(deps.Err, "mlprov: %s; usage: %s\n", problem, oneLineUsage(root))
+		return ExitUsage
+	}
 	root.SetArgs(args)
 	started := deps.Now()
+	g.started = started
 	cmd, err := root.ExecuteContextC(deps.Context)
 	code := exitCode(err)
 	if err != nil {
@@ -155,6 +164,33 @@ func actionNames(root *cobra.Command) map[string]bool {
 		names[c.Name()] = true
 	}
 	return names
+}
+
+// helpAndVersionFlags are the only flags that may stand without an action.
+var helpAndVersionFlags = map[string]bool{"-h": true, "--help": true, "-v": true, "--version": true}
+
+// missingAction explains why args (already translated) name no action, or
+// returns "". A script's "-con FILE" without "-act", or with a misspelled one,
+// must fail rather than print help and "succeed". Bare "mlprov" prints help.
+func missingAction(args []string, actions map[string]bool) string {
+	if len(args) == 0 || actions[args[0]] || helpAndVersionFlags[args[0]] {
+		return ""
+	}
+	if strings.HasPrefix(args[0], "-") {
+		return "no action given"
+	}
+	return fmt.Sprintf("unknown action %q", args[0])
+}
+
+// oneLineUsage names every action, in one line a script's log keeps.
+func oneLineUsage(root *cobra.Command) string {
+	var names []string
+	for _, c := range root.Commands() {
+		if !c.Hidden && c.Name() != "help" && c.Name() != "completion" {
+			names = append(names, c.Name())
+		}
+	}
+	return "mlprov -con FILE -act ACTION [--force], ACTION one of " + strings.Join(names, ", ")
 }
 
 // TranslateLegacyArgs rewrites the old tool's "-con FILE -act ACTION" (and

@@ -38,7 +38,7 @@ func run(t *testing.T, args ...string) (int, string, string) {
 }
 
 func TestUsageErrors(t *testing.T) {
-	if code, _, errs := run(t, "no-such-action"); code != ExitUsage || !strings.Contains(errs, "unknown command") {
+	if code, _, errs := run(t, "no-such-action"); code != ExitUsage || !strings.Contains(errs, "unknown action") {
 		t.Errorf("unknown action: code %d, stderr %q", code, errs)
 	}
 	if code, _, errs := run(t, "create-prov-template"); code != ExitUsage || !strings.Contains(errs, "--config FILE is required") {
@@ -67,5 +67,38 @@ func TestREADMEExitCodeTableMatches(t *testing.T) {
 		if code != ExitCodes[i].Code || strings.ReplaceAll(r[2], "`", "") != ExitCodes[i].Meaning {
 			t.Errorf("README row %d = %s %q, code table = %d %q", i, r[1], r[2], ExitCodes[i].Code, ExitCodes[i].Meaning)
 		}
+	}
+}
+
+// The old tool's scripts must not "succeed" when the action is missing or
+// misspelled: exit 2 with a single usage line on stderr, nothing on stdout.
+func TestLegacyFormWithoutValidActionIsAUsageError(t *testing.T) {
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-con", "configs/x.yaml"}, "no action given"},
+		{[]string{"--config", "configs/x.yaml"}, "no action given"},
+		{[]string{"-con", "configs/x.yaml", "-act", "deploy"}, `unknown action "deploy"`},
+		{[]string{"-act", "create-polcy", "-con", "x.yaml"}, `unknown action "create-polcy"`},
+		{[]string{"no-such-action"}, `unknown action "no-such-action"`},
+	}
+	for _, c := range cases {
+		code, out, errs := run(t, c.args...)
+		if code != ExitUsage {
+			t.Errorf("%q: exit %d, want %d", c.args, code, ExitUsage)
+		}
+		if out != "" {
+			t.Errorf("%q: wrote to stdout: %q", c.args, out)
+		}
+		if strings.Count(errs, "\n") != 1 || !strings.Contains(errs, c.want) || !strings.Contains(errs, "-act ACTION") || !strings.Contains(errs, "create-policy") {
+			t.Errorf("%q: stderr is not one usage line naming the problem %q: %q", c.args, c.want, errs)
+		}
+	}
+	if code, out, _ := run(t); code != ExitOK || !strings.Contains(out, "Usage:") {
+		t.Errorf("bare mlprov: exit %d, want help and 0", code)
+	}
+	if code, _, _ := run(t, "--help"); code != ExitOK {
+		t.Errorf("--help: exit %d", code)
 	}
 }

@@ -9,6 +9,7 @@ import (
 type showChangesOptions struct {
 	engine           engineOptions
 	detailedExitCode bool // --detailed-exitcode
+	fleet            fleetOptions
 }
 
 func newShowChangesCommand(deps *Deps, g *GlobalOptions) *cobra.Command {
@@ -21,10 +22,15 @@ created, updated, replaced or deleted, and the policy pack's findings. Changes n
 With --detailed-exitcode, exits 5 when there are changes.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.fleet.active(cmd) {
+				return o.fleet.run(deps, g, fleetAction{name: "show-changes", read: readShowChanges, engine: true,
+					run: func(d *Deps, pg *GlobalOptions) error { return runShowChanges(d, pg, o) }})
+			}
 			return runShowChanges(deps, g, o)
 		},
 	}
 	bindEngineFlags(cmd, &o.engine)
+	bindFleetFlags(cmd, &o.fleet)
 	cmd.Flags().BoolVar(&o.detailedExitCode, "detailed-exitcode", false, "exit 5 when the preview has changes")
 	return cmd
 }

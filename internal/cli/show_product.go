@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mlprov/mlprov/internal/engine"
+	"github.com/mlprov/mlprov/internal/naming"
 	"github.com/mlprov/mlprov/internal/provtemplate"
 	"github.com/mlprov/mlprov/internal/report"
 	"github.com/mlprov/mlprov/stacks"
@@ -20,6 +21,8 @@ type productView struct {
 	Stack     string                `json:"stack"`
 	Resources []resourceView        `json:"resources"`
 	Outputs   []provtemplate.Output `json:"outputs"`
+	// ShortenedNames are information: names that take the shortened form.
+	ShortenedNames []naming.Shortened `json:"shortenedNames,omitempty"`
 	// Deployment is the backend's view: nil when it could not be asked.
 	Deployment *deploymentView `json:"deployment,omitempty"`
 }
@@ -58,7 +61,7 @@ func newShowProductCommand(deps *Deps, g *GlobalOptions) *cobra.Command {
 			}
 			view := productView{
 				MLName: p.names.MLName, Tier: string(p.cfg.MLProduct.Tier), Scenario: p.names.Scenario,
-				Stack: p.names.StackName, Outputs: doc.Outputs,
+				Stack: p.names.StackName, Outputs: doc.Outputs, ShortenedNames: p.names.Shortened,
 			}
 			for _, r := range doc.Custom() {
 				view.Resources = append(view.Resources, resourceView{r.Type, r.LogicalName, r.PhysicalName})
@@ -106,6 +109,10 @@ func printProductView(deps *Deps, v productView) {
 		fmt.Fprintf(w, "%s\t%s\t%s\n", r.Type, r.LogicalName, r.PhysicalName)
 	}
 	w.Flush()
+	if len(v.ShortenedNames) > 0 {
+		fmt.Fprintf(deps.Out, "\nShortened names (information: the full form exceeds the AWS limit):\n")
+		printShortenedNames(deps.Out, v.ShortenedNames)
+	}
 	fmt.Fprintf(deps.Out, "\nSSM outputs (%d):\n", len(v.Outputs))
 	for _, o := range v.Outputs {
 		fmt.Fprintf(deps.Out, "  %s\n", o.Name)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mlprov/mlprov/internal/awstypes"
 	"github.com/mlprov/mlprov/internal/engine"
 	"github.com/mlprov/mlprov/internal/naming"
 	"github.com/mlprov/mlprov/internal/provtemplate"
@@ -20,7 +21,7 @@ type testDeployOptions struct {
 }
 
 // typeSSMParameter is the resource type the SSM outputs are published as.
-const typeSSMParameter = "aws:ssm/parameter:Parameter"
+const typeSSMParameter = awstypes.SSMParameter
 
 // testDeployResult is test-deploy's outcome (also its JSON shape).
 type testDeployResult struct {

@@ -3,15 +3,17 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"io/fs"
-	"path/filepath"
-	"sort"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/mlprov/mlprov/internal/config"
+	"github.com/mlprov/mlprov/internal/fleet"
 	"github.com/mlprov/mlprov/internal/naming"
+	"github.com/mlprov/mlprov/internal/quota"
+	"github.com/mlprov/mlprov/internal/render"
+	"github.com/mlprov/mlprov/stacks"
 )
 
 type validateConfigOptions struct {
@@ -26,14 +28,16 @@ type validationResult struct {
 	Tier     string           `json:"tier,omitempty"`
 	Scenario string           `json:"scenario,omitempty"`
 	Problems []config.Problem `json:"problems,omitempty"`
-	Error    string           `json:"error,omitempty"`
+	// ShortenedNames are information: names that take the shortened form.
+	ShortenedNames []naming.Shortened `json:"shortenedNames,omitempty"`
+	Error          string             `json:"error,omitempty"`
 }
 
 func newValidateConfigCommand(deps *Deps, g *GlobalOptions) *cobra.Command {
 	o := &validateConfigOptions{}
 	cmd := &cobra.Command{
 		Use:   "validate-config",
-		Short: "Check a config (or every config in a folder): schema, semantics and AWS name limits",
+		Short: "Check a config (or every config in a folder): schema, semantics, AWS name limits and policy size quotas",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runValidateConfig(deps, g, o)
@@ -101,14 +105,51 @@ func validateFile(path string) validationResult {
 		r.Error = err.Error()
 	default:
 		n := naming.For(cfg)
-		r.Valid, r.MLName, r.Tier, r.Scenario = true, n.MLName, string(cfg.MLProduct.Tier), n.Scenario
+		r.MLName, r.Tier, r.Scenario = n.MLName, string(cfg.MLProduct.Tier), n.Scenario
+		r.ShortenedNames = n.Shortened
+		r.Problems = quotaProblems(cfg)
+		r.Valid = len(r.Problems) == 0
 	}
 	return r
+}
+
+// quotaProblems renders the product offline (and a test deployment, whose
+// names may be longer) and reports every policy document over its AWS size
+// quota: names the config accepts can still make a policy too big.
+func quotaProblems(cfg *config.Config) []config.Problem {
+	var out []config.Problem
+	seen := map[string]bool{}
+	for _, opts := range []stacks.Options{{}, {TestID: naming.LongestTestID}} {
+		names := naming.For(cfg)
+		where := ""
+		if opts.TestID != "" {
+			names, where = naming.ForTest(cfg, opts.TestID), " (in a test deployment)"
+		}
+		doc, err := render.Product(cfg, names, stacks.ProgramWithOptions(cfg, opts))
+		if err != nil {
+			return append(out, config.Problem{Message: fmt.Sprintf("cannot render the product to check AWS policy size quotas: %v", err)})
+		}
+		for _, u := range quota.Check(doc.Resources) {
+			if seen[u.What+u.Name] {
+				continue
+			}
+			seen[u.What+u.Name] = true
+			out = append(out, quotaProblem(u, where))
+		}
+	}
+	return out
+}
+
+// quotaProblem reports one document over its quota, with its size and limit.
+func quotaProblem(u quota.Usage, where string) config.Problem {
+	return config.Problem{Path: "ml_product", Message: u.String() + where,
+		Fix: "shorten client.company_prefix, ml_product.use_case or ml_product.workload (policies carry the product's resource names)"}
 }
 
 func printValidation(deps *Deps, r validationResult) {
 	if r.Valid {
 		fmt.Fprintf(deps.Out, "valid    %s  (%s, %s, %s)\n", r.File, r.MLName, r.Tier, r.Scenario)
+		printShortenedNames(deps.Out, r.ShortenedNames)
 		return
 	}
 	fmt.Fprintf(deps.Out, "INVALID  %s\n", r.File)
@@ -117,6 +158,14 @@ func printValidation(deps *Deps, r validationResult) {
 	}
 	for _, p := range r.Problems {
 		fmt.Fprintf(deps.Out, "  %s\n", problemLine(p))
+	}
+}
+
+// printShortenedNames lists, as information, each name that takes the
+// shortened form beside its full form.
+func printShortenedNames(w io.Writer, names []naming.Shortened) {
+	for _, s := range names {
+		fmt.Fprintf(w, "  note: %s name shortened to fit %d characters: %s (full form %s, %d)\n", s.What, s.Max, s.Name, s.Full, len(s.Full))
 	}
 }
 
@@ -132,18 +181,6 @@ func problemLine(p config.Problem) string {
 	return b.String()
 }
 
-// configFilesUnder lists the YAML files under dir, sorted.
-func configFilesUnder(dir string) ([]string, error) {
-	var files []string
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if !d.IsDir() && (strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) {
-			files = append(files, path)
-		}
-		return nil
-	})
-	sort.Strings(files)
-	return files, err
-}
+// configFilesUnder lists the config files under dir, sorted (the same
+// pattern as every --all).
+func configFilesUnder(dir string) ([]string, error) { return fleet.ConfigFiles(dir) }

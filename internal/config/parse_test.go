@@ -101,8 +101,8 @@ func TestParseDecodesEveryField(t *testing.T) {
 	if p.LogRetentionDays != 365 || p.S3Prefix != "edge-ml-source/fraud/v1" || p.Workload != "batch" {
 		t.Errorf("product fields: %+v", p)
 	}
-	if cfg.ManualApproval() {
-		t.Error("manual_before_deploy: false must override the staging default")
+	if !cfg.ManualApproval() {
+		t.Error("manual_before_deploy: true must override the dev default")
 	}
 	if len(p.Suppressions) != 1 || p.Suppressions[0].Expires != "2027-03-31" {
 		t.Errorf("an unquoted date must decode as its text: %+v", p.Suppressions)

@@ -1,6 +1,10 @@
 package config
 
-import "regexp"
+import (
+	"regexp"
+
+	"github.com/mlprov/mlprov/internal/environments"
+)
 
 // Regions are the AWS region codes of the standard (aws) partition. Keep this
 // the only list: the JSON Schema's region enum is tested against it.
@@ -25,10 +29,14 @@ var Regions = []string{
 }
 
 // Envs are the accepted environment names.
-var Envs = []string{"dev", "test", "staging", "prod"}
+var Envs = environments.Names
 
 // RepositoryProviders are the CodeConnections provider types.
-var RepositoryProviders = []string{"GitHub", "GitHubEnterpriseServer", "GitLab", "Bitbucket"}
+var RepositoryProviders = []string{"GitHub", ProviderGitHubEnterpriseServer, "GitLab", "Bitbucket"}
+
+// ProviderGitHubEnterpriseServer is the one provider whose connection needs a
+// host, so it must reuse an existing connection (connection_arn).
+const ProviderGitHubEnterpriseServer = "GitHubEnterpriseServer"
 
 // CloudWatchRetentionDays are the values CloudWatch Logs accepts for a log
 // group's retention.
@@ -55,10 +63,13 @@ var ExtraEndpoints = []string{
 // MaxTags is AWS's limit of tags per resource.
 const MaxTags = 50
 
-// MaxTagKeyLength and MaxTagValueLength are AWS's tag limits, in characters.
+// MaxTagKeyLength and MaxTagValueLength are the tag limits of every service
+// the product tags, in characters: most allow 128 and 256, but CodeBuild's
+// Tag shape allows a key of 127 and a value of 255 (aws-sdk-go v1.55.8
+// models/apis/codebuild/2016-10-06/api-2.json, KeyInput and ValueInput).
 const (
-	MaxTagKeyLength   = 128
-	MaxTagValueLength = 256
+	MaxTagKeyLength   = 127
+	MaxTagValueLength = 255
 )
 
 // Field patterns. The JSON Schema repeats them; schema_test checks it agrees.

@@ -3,16 +3,21 @@
 // published JSON Schema.
 package config
 
-import "time"
+import (
+	"time"
 
-// Tier is the product tier. Tier capabilities live in stacks/ (one table);
-// this package only knows the names and which fields each tier may set.
+	"github.com/mlprov/mlprov/internal/environments"
+	"github.com/mlprov/mlprov/internal/tiers"
+)
+
+// Tier is the product tier. What a tier means is the one table in
+// internal/tiers.
 type Tier string
 
 const (
-	TierStarter      Tier = "starter"
-	TierProfessional Tier = "professional"
-	TierEnterprise   Tier = "enterprise"
+	TierStarter      Tier = tiers.Starter
+	TierProfessional Tier = tiers.Professional
+	TierEnterprise   Tier = tiers.Enterprise
 )
 
 // Tiers lists the tiers from smallest to largest.
@@ -66,6 +71,10 @@ type Client struct {
 type Environment struct {
 	Env    string `yaml:"env" json:"env"`
 	Region string `yaml:"region" json:"region"`
+	// CIDeployerRoleARN (prod only) is the IAM role of a CI pipeline that
+	// cannot present MFA: the deployer policy exempts it, and only it, from
+	// production's MFA requirement on mutating actions.
+	CIDeployerRoleARN string `yaml:"ci_deployer_role_arn,omitempty" json:"ci_deployer_role_arn,omitempty"`
 }
 
 type MLProduct struct {
@@ -128,7 +137,13 @@ func (s Suppression) ExpiresAt() (time.Time, error) {
 }
 
 // IsProd reports whether this is a production environment.
-func (c *Config) IsProd() bool { return c.Environment.Env == "prod" }
+func (c *Config) IsProd() bool { return c.Environment.Env == environments.Prod }
+
+// EnvProperties are the rules of the config's environment (internal/environments).
+func (c *Config) EnvProperties() environments.Properties {
+	p, _ := environments.Of(c.Environment.Env)
+	return p
+}
 
 // ManualApproval reports whether the deploy pipeline gets a manual approval
 // stage: explicit setting, else true for staging and prod.
@@ -136,5 +151,5 @@ func (c *Config) ManualApproval() bool {
 	if c.MLProduct.Approval != nil && c.MLProduct.Approval.ManualBeforeDeploy != nil {
 		return *c.MLProduct.Approval.ManualBeforeDeploy
 	}
-	return c.Environment.Env == "staging" || c.Environment.Env == "prod"
+	return c.EnvProperties().ManualApproval
 }

@@ -9,8 +9,10 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/mlprov/mlprov/internal/environments"
 	"github.com/mlprov/mlprov/internal/naming"
 	"github.com/mlprov/mlprov/internal/tags"
+	"github.com/mlprov/mlprov/internal/tiers"
 )
 
 // Validate returns every semantic problem of a config built in code (the
@@ -114,6 +116,23 @@ func (c *checker) environment(e Environment) {
 		}
 		c.add("environment.region", fmt.Sprintf("%q is not an AWS region code", e.Region), fix)
 	}
+	c.ciDeployerRole(e)
+}
+
+// ciDeployerRolePattern is an IAM role ARN (any path) in the commercial,
+// China or GovCloud partition.
+var ciDeployerRolePattern = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:iam::([0-9]{12}):role/([\w+=,.@-]+/)*[\w+=,.@-]{1,64}$`)
+
+// ciDeployerRole checks the production CI exemption from MFA.
+func (c *checker) ciDeployerRole(e Environment) {
+	const path = "environment.ci_deployer_role_arn"
+	switch {
+	case e.CIDeployerRoleARN == "":
+	case e.Env != "prod":
+		c.add(path, fmt.Sprintf("is only used in prod (env is %q): only production requires MFA", e.Env), "remove ci_deployer_role_arn")
+	case !ciDeployerRolePattern.MatchString(e.CIDeployerRoleARN):
+		c.add(path, fmt.Sprintf("%q is not an IAM role ARN", e.CIDeployerRoleARN), "use the ARN of the CI pipeline's role, e.g. arn:aws:iam::123456789012:role/ml-deployer-ci")
+	}
 }
 
 // token checks a kebab-case naming token.
@@ -141,11 +160,40 @@ func (c *checker) product(cfg *Config) {
 		c.tierFields(cfg)
 	}
 	if p.Network != nil {
-		c.network(p.Network, cfg.IsProd())
+		c.network(p.Network, cfg.EnvProperties())
 	}
 	for i, s := range p.Suppressions {
 		c.suppression(fmt.Sprintf("ml_product.suppressions[%d]", i), s)
 	}
+	c.approval(cfg)
+}
+
+// ManualApprovalRule is the policy rule that requires a manual approval
+// before deploy where the environment asks for one.
+const ManualApprovalRule = "MLP-CP-003"
+
+// approval rejects turning the manual approval off where the environment
+// requires it: the policy gate would reject the pipeline for the same reason.
+// A waiver of the rule is left to the gate (it judges resource and expiry).
+func (c *checker) approval(cfg *Config) {
+	a := cfg.MLProduct.Approval
+	if a == nil || a.ManualBeforeDeploy == nil || *a.ManualBeforeDeploy || !cfg.EnvProperties().ManualApproval {
+		return
+	}
+	for _, s := range cfg.MLProduct.Suppressions {
+		if s.Rule == ManualApprovalRule {
+			return
+		}
+	}
+	required := strings.Join(environments.With(func(p environments.Properties) bool { return p.ManualApproval }), " and ")
+	c.add("ml_product.approval.manual_before_deploy",
+		fmt.Sprintf("false is not allowed in %s: policy %s requires a manual approval before deploy in %s", cfg.Environment.Env, ManualApprovalRule, required),
+		"remove it (the default in "+required+" is true), or waive "+ManualApprovalRule+" in suppressions with a reason and an expiry")
+}
+
+// tierList names the tiers with a capability: "professional and enterprise".
+func tierList(has func(tiers.Capabilities) bool) string {
+	return strings.Join(tiers.With(has), " and ")
 }
 
 func tierNames() []string {
@@ -201,6 +249,13 @@ func (c *checker) repository(path string, r Repository) {
 	if c.required(path+".branch", r.Branch, "e.g. main") && !branchPattern.MatchString(r.Branch) {
 		c.add(path+".branch", fmt.Sprintf("%q is not a valid branch name", r.Branch), "e.g. main")
 	}
+	if r.Provider == ProviderGitHubEnterpriseServer && r.ConnectionARN == "" {
+		// CreateConnection for GitHubEnterpriseServer needs a HostArn (the
+		// host registers the server's URL and VPC), which mlprov does not create.
+		// https://docs.aws.amazon.com/dtconsole/latest/userguide/connections-create-gheserver.html
+		c.add(path+".connection_arn", "required when provider is GitHubEnterpriseServer: its connection needs a host, which mlprov does not create",
+			"create the host and connection in the console (Developer Tools > Connections), then set connection_arn to the connection's ARN")
+	}
 	if r.ConnectionARN != "" && !connectionARNPattern.MatchString(r.ConnectionARN) {
 		c.add(path+".connection_arn", fmt.Sprintf("%q is not a CodeConnections connection ARN", r.ConnectionARN),
 			"arn:aws:codeconnections:{region}:{account}:connection/{uuid}, or leave it empty to create a connection")
@@ -211,26 +266,29 @@ func (c *checker) repository(path string, r Repository) {
 func (c *checker) tierFields(cfg *Config) {
 	p := cfg.MLProduct
 	const emailPath, retentionPath, networkPath = "ml_product.alerts_email", "ml_product.log_retention_days", "ml_product.network"
-	paid := p.Tier != TierStarter
+	caps, _ := tiers.Of(string(p.Tier))
+	alerts := func(c tiers.Capabilities) bool { return c.Alerts }
+	retention := func(c tiers.Capabilities) bool { return c.ConfiguredRetention }
+	network := func(c tiers.Capabilities) bool { return c.PrivateNetwork }
 	switch {
-	case paid && p.AlertsEmail == "":
-		c.add(emailPath, "required for the professional and enterprise tiers", "the address that receives security and pipeline alerts")
-	case paid:
+	case caps.Alerts && p.AlertsEmail == "":
+		c.add(emailPath, "required for the "+tierList(alerts)+" tiers", "the address that receives security and pipeline alerts")
+	case caps.Alerts:
 		c.email(emailPath, p.AlertsEmail)
 	case c.isSet(emailPath, p.AlertsEmail != ""):
-		c.add(emailPath, "alerts_email is only used by professional and enterprise; remove it or set tier", "")
+		c.add(emailPath, "alerts_email is only used by "+tierList(alerts)+"; remove it or set tier", "")
 	}
 	switch {
-	case paid && c.isSet(retentionPath, p.LogRetentionDays != 0):
+	case caps.ConfiguredRetention && c.isSet(retentionPath, p.LogRetentionDays != 0):
 		c.retention(retentionPath, p.LogRetentionDays)
-	case !paid && c.isSet(retentionPath, p.LogRetentionDays != 0):
-		c.add(retentionPath, "log_retention_days is only used by professional and enterprise; remove it or set tier", "")
+	case !caps.ConfiguredRetention && c.isSet(retentionPath, p.LogRetentionDays != 0):
+		c.add(retentionPath, "log_retention_days is only used by "+tierList(retention)+"; remove it or set tier", "")
 	}
 	switch {
-	case p.Tier == TierEnterprise && p.Network == nil:
-		c.add(networkPath, "required for the enterprise tier", "add mode and vpc_source (see configs/ for examples)")
-	case p.Tier != TierEnterprise && c.isSet(networkPath, p.Network != nil):
-		c.add(networkPath, "network is only used by enterprise; remove it or set tier: enterprise", "")
+	case caps.PrivateNetwork && p.Network == nil:
+		c.add(networkPath, "required for the "+tierList(network)+" tier", "add mode and vpc_source (see configs/ for examples)")
+	case !caps.PrivateNetwork && c.isSet(networkPath, p.Network != nil):
+		c.add(networkPath, "network is only used by "+tierList(network)+"; remove it or set tier: "+tiers.With(network)[0], "")
 	}
 }
 
@@ -261,12 +319,12 @@ func retentionChoices() string {
 	return strings.Join(s, ", ")
 }
 
-func (c *checker) network(n *Network, prod bool) {
+func (c *checker) network(n *Network, env environments.Properties) {
 	const path = "ml_product.network"
 	modeOK := c.oneOf(path+".mode", string(n.Mode), []string{string(NetworkStandalone), string(NetworkSGProv)})
 	sourceOK := c.oneOf(path+".vpc_source", string(n.VPCSource), []string{string(VPCFromSSM), string(VPCFromDirect)})
 	if sourceOK {
-		c.vpc(path, n, prod)
+		c.vpc(path, n, env)
 	}
 	c.ids(path+".route_table_ids", n.RouteTableIDs, routeTableIDPattern, "route table id", "rtb-0a1b2c3d4e5f6a7b8")
 	if modeOK && n.SecurityGroupParameter != "" {
@@ -298,7 +356,7 @@ func (c *checker) network(n *Network, prod bool) {
 }
 
 // vpc checks the fields that belong to one vpc_source.
-func (c *checker) vpc(path string, n *Network, prod bool) {
+func (c *checker) vpc(path string, n *Network, env environments.Properties) {
 	idPath, subnetsPath := path+".vpc_id", path+".subnet_ids"
 	if n.VPCSource == VPCFromSSM {
 		if c.isSet(idPath, n.VPCID != "") {
@@ -321,8 +379,9 @@ func (c *checker) vpc(path string, n *Network, prod bool) {
 	switch {
 	case len(n.SubnetIDs) == 0:
 		c.add(subnetsPath, "required when vpc_source is direct", "list the private subnet ids")
-	case prod && len(n.SubnetIDs) < 2:
-		c.add(subnetsPath, fmt.Sprintf("prod needs at least 2 subnets (in different availability zones); %d given", len(n.SubnetIDs)), "add a second private subnet")
+	case len(n.SubnetIDs) < env.MinSubnets:
+		c.add(subnetsPath, fmt.Sprintf("%s needs at least %d subnets (in different availability zones); %d given",
+			strings.Join(environments.With(func(p environments.Properties) bool { return p.MinSubnets == env.MinSubnets }), " and "), env.MinSubnets, len(n.SubnetIDs)), "add another private subnet")
 	}
 	c.ids(subnetsPath, n.SubnetIDs, subnetIDPattern, "subnet id", "subnet-0a1b2c3d4e5f6a7b8")
 }
@@ -397,31 +456,25 @@ func (c *checker) tags(t map[string]string) {
 	}
 }
 
-// names checks every physical name against its AWS limit, for the real
-// deployment and for the longest test deployment. It runs only when the
-// fields names are built from are valid themselves.
+// names checks the contract names (PRODUCT.md §2) against their limits and
+// every name against AWS's naming rules. Other names are shortened to fit,
+// and a test deployment's names are never longer than the product's, so the
+// product's names are the ones to check. It runs only when the fields names
+// are built from are valid themselves.
 func (c *checker) names(cfg *Config) {
 	if cfg.Client.CompanyPrefix == "" || cfg.Client.TenantID == "" || cfg.Environment.Env == "" ||
 		cfg.Environment.Region == "" || cfg.MLProduct.UseCase == "" ||
 		!c.ok("client.company_prefix", "client.tenant_id", "environment.env", "environment.region", "ml_product.use_case", "ml_product.workload") {
 		return
 	}
-	const path = "ml_product.use_case"
-	failed := map[string]bool{}
 	for _, p := range naming.For(cfg).Check() {
-		failed[p.What] = true
-		c.add(path, nameMessage("", p), "shorten "+p.Fields)
-	}
-	for _, p := range naming.ForTest(cfg, naming.LongestTestID).Check() {
-		if !failed[p.What] {
-			c.add(path, nameMessage("in a test deployment (test-deploy), ", p), "shorten "+p.Fields+" so test deployments fit too")
-		}
+		c.add("ml_product.use_case", nameMessage(p), "shorten "+p.Fields)
 	}
 }
 
-func nameMessage(context string, p naming.Problem) string {
+func nameMessage(p naming.Problem) string {
 	if p.Reason != "" {
-		return fmt.Sprintf("%s%s name %q: %s", context, p.What, p.Name, p.Reason)
+		return fmt.Sprintf("%s name %q: %s", p.What, p.Name, p.Reason)
 	}
-	return fmt.Sprintf("%s%s name %q is %d characters, over the AWS limit of %d", context, p.What, p.Name, p.Length, p.Max)
+	return fmt.Sprintf("%s name %q is %d characters, over the limit of %d", p.What, p.Name, p.Length, p.Max)
 }

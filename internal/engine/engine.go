@@ -62,7 +62,10 @@ type Options struct {
 // Engine runs stack operations. It holds no per-operation state: one Engine
 // may run operations on different stacks concurrently.
 type Engine struct {
-	cli      auto.PulumiCommand
+	cli auto.PulumiCommand
+	// analyzer is the policy pack's analyzer executable, handed to the CLI
+	// as --policy-pack (so no language host is ever involved).
+	analyzer string
 	backend  string
 	secrets  string
 	env      map[string]string
@@ -93,7 +96,11 @@ func New(opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	cli, err := findCLI(getenv)
+	cli, _, err := findCLI(getenv)
+	if err != nil {
+		return nil, err
+	}
+	analyzer, err := FindAnalyzer(getenv)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +123,7 @@ func New(opts Options) (*Engine, error) {
 		}
 		env[EnvPulumiPassphrase] = pass
 	}
-	return &Engine{cli: cli, backend: backend, secrets: secrets, env: env, progress: opts.Progress, terminal: opts.Terminal}, nil
+	return &Engine{cli: cli, analyzer: analyzer, backend: backend, secrets: secrets, env: env, progress: opts.Progress, terminal: opts.Terminal}, nil
 }
 
 // Backend is the resolved backend URL.
@@ -163,24 +170,42 @@ func passphrase(getenv func(string) string, backend string) (string, error) {
 	return "", fmt.Errorf("backend %s uses the passphrase secrets provider: set %s (or choose --secrets-provider awskms://…)", backend, EnvPassphrase)
 }
 
-// findCLI: $MLPROV_PULUMI_ROOT/bin/pulumi, else a pulumi next to the mlprov
-// executable, else a pulumi on PATH — each must be the pinned version.
-func findCLI(getenv func(string) string) (auto.PulumiCommand, error) {
-	var candidates []string
+// FindCLI returns the path of the pinned Pulumi CLI, found the way every
+// engine action finds it (see candidates) and version-checked.
+func FindCLI(getenv func(string) string) (string, error) {
+	_, path, err := findCLI(getenv)
+	return path, err
+}
+
+// candidates are the places a tool of mlprov's is looked for, in order:
+// $MLPROV_PULUMI_ROOT/bin, the folder of the mlprov executable, then PATH.
+func candidates(getenv func(string) string, name string) []string {
+	var out []string
 	if root := getenv(EnvPulumiRoot); root != "" {
-		candidates = append(candidates, filepath.Join(root, "bin", "pulumi"))
+		out = append(out, filepath.Join(root, "bin", name))
 	}
 	if dir := executableDir(); dir != "" {
-		candidates = append(candidates, filepath.Join(dir, "pulumi"))
+		out = append(out, filepath.Join(dir, name))
 	}
 	for _, dir := range filepath.SplitList(getenv("PATH")) {
 		if dir != "" {
-			candidates = append(candidates, filepath.Join(dir, "pulumi"))
+			out = append(out, filepath.Join(dir, name))
 		}
 	}
+	return out
+}
+
+// isFile reports whether path is an existing regular file (or a link to one).
+func isFile(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && !st.IsDir()
+}
+
+// findCLI is the first pulumi among the candidates of the pinned version.
+func findCLI(getenv func(string) string) (auto.PulumiCommand, string, error) {
 	var mismatched []string
-	for _, path := range candidates {
-		if st, err := os.Stat(path); err != nil || st.IsDir() {
+	for _, path := range candidates(getenv, "pulumi") {
+		if !isFile(path) {
 			continue
 		}
 		cli, err := commandAt(path)
@@ -192,13 +217,13 @@ func findCLI(getenv func(string) string) (auto.PulumiCommand, error) {
 			mismatched = append(mismatched, fmt.Sprintf("%s is v%s", path, v))
 			continue
 		}
-		return cli, nil
+		return cli, path, nil
 	}
 	msg := fmt.Sprintf("no Pulumi CLI v%s found (looked in $%s/bin, next to mlprov, and on PATH): run `make pulumi`", PinnedCLIVersion, EnvPulumiRoot)
 	if len(mismatched) > 0 {
 		msg += "; not usable: " + strings.Join(mismatched, "; ")
 	}
-	return nil, errors.New(msg)
+	return nil, "", errors.New(msg)
 }
 
 // commandAt wraps the CLI binary at path. The Automation API wants an
@@ -235,9 +260,8 @@ func executableDir() string {
 	return filepath.Dir(exe)
 }
 
-// searchPath is the PATH the CLI sees: the folders that may hold the policy
-// pack's analyzer (pulumi-analyzer-policy-go) first, then the caller's PATH
-// (where provider plugins may be found).
+// searchPath is the PATH the CLI sees: mlprov's own folders first, then the
+// caller's PATH (where provider plugins may be found).
 func searchPath(getenv func(string) string) string {
 	var dirs []string
 	if root := getenv(EnvPulumiRoot); root != "" {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/mlprov/mlprov/internal/config"
 	"github.com/mlprov/mlprov/internal/engine"
+	"github.com/mlprov/mlprov/internal/testenv"
 	"github.com/mlprov/mlprov/test/fakeaws/control"
 )
 
@@ -36,20 +37,8 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("engine test (real Pulumi CLI)")
-	}
-	repo, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	root := os.Getenv(engine.EnvPulumiRoot)
-	if root == "" {
-		root = repo
-	}
-	if _, err := os.Stat(filepath.Join(root, "bin", "pulumi")); err != nil {
-		t.Skipf("no pinned Pulumi CLI under %s/bin: run make pulumi", root)
-	}
+	root := testenv.PulumiRoot(t)
+	repo := testenv.MustRepoRoot(t)
 	bin := t.TempDir()
 	for _, c := range [][]string{
 		{"sh", filepath.Join(repo, "test/fakeaws/build.sh"), bin},

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+
+	"github.com/mlprov/mlprov/internal/naming"
 )
 
 // Typed errors; internal/cli maps them to exit codes.
@@ -125,4 +127,21 @@ func errorsFirst(detail string) string {
 		return detail
 	}
 	return strings.Join(append(errs, rest...), "\n")
+}
+
+// withLockRecovery adds to a locked error the exact command that removes a
+// stale lock (left by a process killed mid-operation) on a self-managed
+// backend; Pulumi Cloud releases such locks itself.
+func (e *Engine) withLockRecovery(err error, stack string) error {
+	if !errors.Is(err, ErrLocked) || isPulumiCloud(e.backend) {
+		return err
+	}
+	return fmt.Errorf("%w\nIf no other operation is running on this stack (a process was killed mid-operation), remove the stale lock with:\n  %s",
+		err, LockRecoveryCommand(e.backend, stack))
+}
+
+// LockRecoveryCommand is the command that removes every lock of stack on a
+// self-managed backend (pulumi cancel deletes the lock files there).
+func LockRecoveryCommand(backend, stack string) string {
+	return fmt.Sprintf("PULUMI_BACKEND_URL='%s' pulumi cancel --yes --stack organization/%s/%s", backend, naming.Project, stack)
 }

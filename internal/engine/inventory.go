@@ -140,7 +140,9 @@ func redactSecrets(v any) any {
 }
 
 // Unprotect lifts the deletion protection of every resource in the stack's
-// state and returns how many were protected. It edits state only (export →
+// state, lets the provider empty what it must empty before deleting it
+// (forceDestroy: an S3 bucket with object versions cannot be deleted), and
+// returns how many were protected. It edits state only (export →
 // clear protect → import): no infrastructure changes and no program runs, so
 // the policy pack's "prod resources are protected" rules are not in the way of
 // a delete the user explicitly forced.
@@ -161,14 +163,17 @@ func (e *Engine) Unprotect(ctx context.Context, stackName string) (int, error) {
 	if err := json.Unmarshal(exported.Deployment, &state); err != nil {
 		return 0, fmt.Errorf("read the state of %s: %w", stackName, err)
 	}
-	lifted := 0
+	lifted, released := 0, 0
 	for i := range state.Resources {
 		if state.Resources[i].Protect {
 			state.Resources[i].Protect = false
 			lifted++
 		}
+		if releaseContents(state.Resources[i].Inputs, state.Resources[i].Outputs) {
+			released++
+		}
 	}
-	if lifted == 0 {
+	if lifted == 0 && released == 0 {
 		return 0, nil
 	}
 	if exported.Deployment, err = json.Marshal(state); err != nil {
@@ -178,4 +183,19 @@ func (e *Engine) Unprotect(ctx context.Context, stackName string) (int, error) {
 		return 0, classify(ctx, fmt.Errorf("import the unprotected state of %s: %w", stackName, err))
 	}
 	return lifted, nil
+}
+
+// releaseContents sets a false forceDestroy to true in a resource's state;
+// the provider's delete reads it from there (terraform-provider-aws
+// internal/service/s3/bucket.go, resourceBucketDelete: empties the bucket on
+// BucketNotEmpty when force_destroy is set).
+func releaseContents(props ...map[string]any) bool {
+	changed := false
+	for _, p := range props {
+		if v, ok := p["forceDestroy"].(bool); ok && !v {
+			p["forceDestroy"] = true
+			changed = true
+		}
+	}
+	return changed
 }

@@ -30,7 +30,7 @@ func (e *Engine) Preview(ctx context.Context, t Target) (*Result, error) {
 	c.run()
 	start := time.Now()
 	_, err = op.stack.Preview(ctx,
-		optpreview.PolicyPacks(op.packDir), optpreview.PolicyPackConfigs(op.packConfig),
+		optpreview.PolicyPacks(e.analyzer), optpreview.PolicyPackConfigs(op.packConfig),
 		optpreview.EventStreams(c.ch))
 	c.wait(err)
 	return e.finish(ctx, op, c, OpPreview, start, err)
@@ -47,7 +47,7 @@ func (e *Engine) Up(ctx context.Context, t Target) (*Result, error) {
 	c.run()
 	start := time.Now()
 	up, err := op.stack.Up(ctx,
-		optup.PolicyPacks(op.packDir), optup.PolicyPackConfigs(op.packConfig),
+		optup.PolicyPacks(e.analyzer), optup.PolicyPackConfigs(op.packConfig),
 		optup.EventStreams(c.ch), optup.SuppressOutputs())
 	c.wait(err)
 	res, err := e.finish(ctx, op, c, OpUp, start, err)
@@ -105,7 +105,7 @@ func (e *Engine) finish(ctx context.Context, op *operation, c *collector, kind s
 		return res, c.failures[0]
 	}
 	if typed := classify(ctx, err); typed != err {
-		return res, typed
+		return res, e.withLockRecovery(typed, op.stack.Name())
 	}
 	return res, &OperationError{Op: kind, Detail: errorsFirst(stderrOf(err))}
 }

@@ -13,15 +13,15 @@ import (
 )
 
 // operation is one stack operation's workspace: a temporary directory that
-// holds the project file, the policy pack folder and its config, removed by
+// holds the project file and the policy pack's config, removed by
 // close.
 type operation struct {
 	dir   string
 	stack auto.Stack
 	// created is true when this operation created the stack.
 	created bool
-	// policyArgs are the pack folder and its config file.
-	packDir, packConfig string
+	// packConfig is the policy pack's config file.
+	packConfig string
 }
 
 func (o *operation) close() { os.RemoveAll(o.dir) }
@@ -41,7 +41,7 @@ func (e *Engine) open(ctx context.Context, t Target, mode stackMode) (*operation
 		return nil, err
 	}
 	op := &operation{dir: dir}
-	if err := op.writePolicyPack(t.Suppressions); err != nil {
+	if err := op.writePolicyConfig(t.Suppressions); err != nil {
 		op.close()
 		return nil, err
 	}

@@ -131,6 +131,8 @@ var conditionOperators = map[string]struct {
 	"StringNotLike":   {wildcardMatch, true},
 	"ArnEquals":       {func(p, r string) bool { return p == r }, false},
 	"ArnLike":         {wildcardMatch, false},
+	"ArnNotEquals":    {func(p, r string) bool { return p == r }, true},
+	"ArnNotLike":      {wildcardMatch, true},
 	"Bool":            {strings.EqualFold, false},
 }
 

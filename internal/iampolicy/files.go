@@ -11,22 +11,21 @@ import (
 	"github.com/mlprov/mlprov/internal/naming"
 )
 
-// Paths are the files of a policy of n documents under workdir: the one
-// policy file, or numbered parts when it was split.
+// Paths are the files of a policy of n documents under workdir: the old
+// tool's {ml_name}-{scenario}-iam-policy.json first, then -2.json, -3.json …
+// only when AWS's managed-policy size forced a split.
 func Paths(workdir string, names naming.Names, n int) []string {
-	if n == 1 {
-		return []string{filepath.Join(workdir, names.PolicyFile())}
-	}
-	out := make([]string, n)
-	for i := range out {
+	out := make([]string, max(n, 1))
+	out[0] = filepath.Join(workdir, names.PolicyFile())
+	for i := 1; i < n; i++ {
 		out[i] = filepath.Join(workdir, names.PolicyPartFile(i+1))
 	}
 	return out
 }
 
 // WriteFiles writes the documents atomically and removes the files of an
-// earlier policy of this product that the new one no longer uses (a single
-// file after a split, or parts beyond the new count).
+// earlier policy of this product that the new one no longer uses (further
+// documents beyond the new count).
 func WriteFiles(workdir string, names naming.Names, docs []policydoc.Document) ([]string, error) {
 	paths := Paths(workdir, names, len(docs))
 	for i, d := range docs {
@@ -70,14 +69,14 @@ func ReadFiles(workdir string, names naming.Names) ([]policydoc.Document, error)
 	return docs, nil
 }
 
-// existing lists the product's policy files on disk: the single file, then
-// the parts in order.
+// existing lists the product's policy files on disk: the first file, then
+// the further documents in order.
 func existing(workdir string, names naming.Names) []string {
 	var out []string
 	if isFile(filepath.Join(workdir, names.PolicyFile())) {
 		out = append(out, filepath.Join(workdir, names.PolicyFile()))
 	}
-	for i := 1; ; i++ {
+	for i := 2; ; i++ {
 		p := filepath.Join(workdir, names.PolicyPartFile(i))
 		if !isFile(p) {
 			return out

@@ -9,6 +9,7 @@ package iampolicy
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -22,11 +23,13 @@ import (
 // counted in characters without whitespace.
 const MaxManagedPolicySize = 6144
 
-// MFA condition of the production deny.
+// Sids and condition keys of the environment rules (environment.go).
 const (
-	unscopableSid     = "Unscopable"
-	denyWithoutMFASid = "DenyDestructiveWithoutMFA"
-	mfaKey            = "aws:MultiFactorAuthPresent"
+	unscopableSid         = "Unscopable"
+	denyWithoutMFASid     = "DenyMutatingWithoutMFA"
+	denyStatefulDeleteSid = "DenyDeletingStatefulResources"
+	mfaKey                = "aws:MultiFactorAuthPresent"
+	principalARNKey       = "aws:PrincipalArn"
 )
 
 // Generate returns the deployer policy of one rendered product: one
@@ -66,16 +69,7 @@ func Statements(doc *provtemplate.Document) ([]policydoc.Statement, error) {
 		}
 	}
 	statements := b.statements()
-	deny := map[string]bool{}
-	for a, onlyDelete := range b.destructive {
-		if onlyDelete && !b.nonDestructive[a] {
-			deny[a] = true
-		}
-	}
-	if p.Env == "prod" && len(deny) > 0 {
-		statements = append(statements, denyWithoutMFA(deny))
-	}
-	return statements, nil
+	return append(statements, environmentRules(doc, arns, b.allActions())...), nil
 }
 
 // documentResolver finds a resource of doc by type and id (or ARN), with the
@@ -99,15 +93,12 @@ func documentResolver(doc *provtemplate.Document, arns naming.ARNs) func(typ, id
 type builder struct {
 	actions    map[entryKey]map[string]bool
 	conditions map[string]policydoc.Condition
-	// destructive: actions only a delete needs (the production MFA deny).
-	destructive, nonDestructive map[string]bool
 }
 
 type entryKey struct{ sid, condition, resource string }
 
 func newBuilder() *builder {
-	return &builder{actions: map[entryKey]map[string]bool{}, conditions: map[string]policydoc.Condition{},
-		destructive: map[string]bool{}, nonDestructive: map[string]bool{}}
+	return &builder{actions: map[entryKey]map[string]bool{}, conditions: map[string]policydoc.Condition{}}
 }
 
 func (b *builder) add(t Target) error {
@@ -142,14 +133,19 @@ func (b *builder) add(t Target) error {
 				b.actions[k][a] = true
 			}
 		}
-		for _, a := range g.actions {
-			b.destructive[a] = b.destructive[a] || len(g.ops) == 1 && g.ops[0] == Delete
-			if !g.appliesTo(Delete) || len(g.ops) > 1 {
-				b.nonDestructive[a] = true // also needed to create or update
-			}
-		}
 	}
 	return nil
+}
+
+// allActions is every action the policy allows.
+func (b *builder) allActions() map[string]bool {
+	out := map[string]bool{}
+	for _, set := range b.actions {
+		for a := range set {
+			out[a] = true
+		}
+	}
+	return out
 }
 
 // checkScoped refuses a wildcard action and an action on "*" that the
@@ -158,6 +154,9 @@ func checkScoped(g grant, resource string, t Target) error {
 	for _, a := range g.actions {
 		if strings.Contains(a, "*") {
 			return fmt.Errorf("iampolicy: %s grants wildcard action %q", t.Type, a)
+		}
+		if g.newResource && !slices.Contains(NewResourceActions, a) {
+			return fmt.Errorf("iampolicy: %s grants %s without the product tag but it is not in NewResourceActions", t.Type, a)
 		}
 		if resource == "*" && !isUnscopable(a) {
 			return fmt.Errorf("iampolicy: %s grants %s on \"*\" but it is not in the Unscopable table", t.Type, a)
@@ -214,14 +213,6 @@ func (b *builder) statements() []policydoc.Statement {
 		})
 	}
 	return out
-}
-
-// denyWithoutMFA is production's guard: destructive actions need MFA.
-func denyWithoutMFA(actions map[string]bool) policydoc.Statement {
-	return policydoc.Statement{
-		Sid: denyWithoutMFASid, Effect: "Deny", Action: sortedKeys(actions), Resource: []string{"*"},
-		Condition: policydoc.Condition{"BoolIfExists": {mfaKey: {"false"}}},
-	}
 }
 
 func sortedKeys(set map[string]bool) []string {

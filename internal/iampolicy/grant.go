@@ -43,6 +43,10 @@ type grant struct {
 	// boundary conditions role creation on the role's permissions boundary
 	// (iam:PermissionsBoundary) when the role has one.
 	boundary bool
+	// newResource marks a grant on a resource the product just created whose
+	// tags cannot authorize yet: scoped by ARN to the account and region,
+	// and listed in NewResourceActions.
+	newResource bool
 	// shared marks resources the product uses but does not own (the VPC it
 	// attaches to, parameters it reads, "*" actions): another product may
 	// use them too, so the tightness check skips them.
@@ -148,7 +152,7 @@ func (g grant) requests(t Target) []Need {
 
 // isShared: explicitly shared, or on "*" without a tag condition.
 func (g grant) isShared() bool {
-	return g.shared || (g.onStar() && g.scope == byARN)
+	return g.shared || g.newResource || (g.onStar() && g.scope == byARN)
 }
 
 func (g grant) onStar() bool {

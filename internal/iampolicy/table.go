@@ -3,13 +3,14 @@ package iampolicy
 import (
 	"strings"
 
+	"github.com/mlprov/mlprov/internal/awstypes"
 	"github.com/mlprov/mlprov/internal/naming"
 )
 
 // Type tokens whose grants refer to other resources.
 const (
-	typeKMSKey     = "aws:kms/key:Key"
-	typeConnection = "aws:codeconnections/connection:Connection"
+	typeKMSKey     = awstypes.KMSKey
+	typeConnection = awstypes.CodeConnection
 )
 
 // table is the one place that says which IAM actions the engine's providers
@@ -20,7 +21,7 @@ const (
 // here is an error (permissionsOf).
 var table = map[string][]grant{
 	// --- S3: the artifact bucket and its split settings -------------------
-	"aws:s3/bucketV2:BucketV2": {
+	awstypes.S3BucketV2: {
 		{sid: "S3Bucket", ops: always, on: ownName(naming.ARNs.Bucket), actions: []string{
 			"s3:ListBucket", "s3:GetBucketTagging", "s3:GetBucketPolicy", "s3:GetBucketAcl", "s3:GetBucketCORS",
 			"s3:GetBucketWebsite", "s3:GetBucketVersioning", "s3:GetAccelerateConfiguration",
@@ -31,14 +32,14 @@ var table = map[string][]grant{
 		{sid: "S3Bucket", ops: onWrite, on: ownName(naming.ARNs.Bucket), actions: []string{"s3:PutBucketTagging"}},
 		{sid: "S3Bucket", ops: onDelete, on: ownName(naming.ARNs.Bucket), actions: []string{"s3:DeleteBucket"}},
 	},
-	"aws:s3/bucketVersioningV2:BucketVersioningV2":                                               bucketSetting("s3:GetBucketVersioning", "s3:PutBucketVersioning", "s3:PutBucketVersioning"),
-	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": bucketSetting("s3:GetEncryptionConfiguration", "s3:PutEncryptionConfiguration", "s3:PutEncryptionConfiguration"),
-	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":                                     bucketSetting("s3:GetBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock"),
-	"aws:s3/bucketOwnershipControls:BucketOwnershipControls":                                     bucketSetting("s3:GetBucketOwnershipControls", "s3:PutBucketOwnershipControls", "s3:PutBucketOwnershipControls"),
-	"aws:s3/bucketPolicy:BucketPolicy":                                                           bucketSetting("s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"),
+	awstypes.S3BucketVersioning:        bucketSetting("s3:GetBucketVersioning", "s3:PutBucketVersioning", "s3:PutBucketVersioning"),
+	awstypes.S3BucketEncryption:        bucketSetting("s3:GetEncryptionConfiguration", "s3:PutEncryptionConfiguration", "s3:PutEncryptionConfiguration"),
+	awstypes.S3BucketPublicAccessBlock: bucketSetting("s3:GetBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock"),
+	awstypes.S3BucketOwnershipControls: bucketSetting("s3:GetBucketOwnershipControls", "s3:PutBucketOwnershipControls", "s3:PutBucketOwnershipControls"),
+	awstypes.S3BucketPolicy:            bucketSetting("s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"),
 
 	// --- IAM: the product's roles, their inline policies, the boundary ----
-	"aws:iam/role:Role": {
+	awstypes.IAMRole: {
 		{sid: "IAMRoles", ops: always, on: ownName(naming.ARNs.Role), actions: []string{
 			"iam:GetRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole"}},
 		{sid: "IAMRoleBoundary", ops: onCreate, on: ownName(naming.ARNs.Role), boundary: true, actions: []string{"iam:CreateRole"}},
@@ -49,12 +50,12 @@ var table = map[string][]grant{
 			"iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy", "iam:UntagRole"}},
 		{sid: "IAMRoles", ops: onDelete, on: ownName(naming.ARNs.Role), actions: []string{"iam:DeleteRole"}},
 	},
-	"aws:iam/rolePolicy:RolePolicy": {
+	awstypes.IAMRolePolicy: {
 		{sid: "IAMRoles", ops: always, on: inputARN("role", naming.ARNs.Role), actions: []string{"iam:GetRolePolicy"}},
 		{sid: "IAMRoles", ops: onWrite, on: inputARN("role", naming.ARNs.Role), actions: []string{"iam:PutRolePolicy"}},
 		{sid: "IAMRoles", ops: onDelete, on: inputARN("role", naming.ARNs.Role), actions: []string{"iam:DeleteRolePolicy"}},
 	},
-	"aws:iam/policy:Policy": {
+	awstypes.IAMPolicy: {
 		{sid: "IAMBoundaryPolicy", ops: always, on: ownName(naming.ARNs.Policy), actions: []string{
 			"iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:ListPolicyTags"}},
 		{sid: "IAMBoundaryPolicy", ops: onCreate, on: ownName(naming.ARNs.Policy), actions: []string{"iam:CreatePolicy"}},
@@ -70,9 +71,13 @@ var table = map[string][]grant{
 		{sid: "KMSKeyCreate", ops: onCreate, on: everywhere, scope: byRequestTag, actions: []string{"kms:CreateKey"}},
 		{sid: "KMSKeyCreate", ops: onCreate, on: ownGenerated(naming.ARNs.KMSKey), scope: byRequestTag,
 			actions: []string{"kms:TagResource"}},
-		{sid: "KMSKey", ops: always, on: ownGenerated(naming.ARNs.KMSKey), scope: byResourceTag, actions: []string{
+		// Right after CreateKey the new key's tags may not authorize yet
+		// (KMS ABAC: up to five minutes), and the provider retries only
+		// NotFound: its reads and the rotation switch go by ARN alone.
+		{sid: "KMSNewKey", ops: always, on: ownGenerated(naming.ARNs.KMSKey), newResource: true, actions: []string{
 			"kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"}},
-		{sid: "KMSKey", ops: onWrite, on: ownGenerated(naming.ARNs.KMSKey), scope: byResourceTag, actions: []string{
+		{sid: "KMSNewKey", ops: onCreate, on: ownGenerated(naming.ARNs.KMSKey), newResource: true, actions: []string{"kms:EnableKeyRotation"}},
+		{sid: "KMSKey", ops: onUpdate, on: ownGenerated(naming.ARNs.KMSKey), scope: byResourceTag, actions: []string{
 			"kms:EnableKeyRotation", "kms:PutKeyPolicy"}},
 		{sid: "KMSKey", ops: onUpdate, on: ownGenerated(naming.ARNs.KMSKey), scope: byResourceTag, actions: []string{
 			"kms:DisableKeyRotation", "kms:UpdateKeyDescription", "kms:TagResource", "kms:UntagResource",
@@ -80,7 +85,7 @@ var table = map[string][]grant{
 		{sid: "KMSKey", ops: onDelete, on: ownGenerated(naming.ARNs.KMSKey), scope: byResourceTag,
 			actions: []string{"kms:ScheduleKeyDeletion"}},
 	},
-	"aws:kms/alias:Alias": {
+	awstypes.KMSAlias: {
 		{sid: "KMSAliasList", ops: always, on: everywhere, actions: []string{"kms:ListAliases"}},
 		{sid: "KMSAlias", ops: onCreate, on: ownName(naming.ARNs.KMSAlias), actions: []string{"kms:CreateAlias"}},
 		{sid: "KMSAlias", ops: onUpdate, on: ownName(naming.ARNs.KMSAlias), actions: []string{"kms:UpdateAlias"}},
@@ -91,20 +96,21 @@ var table = map[string][]grant{
 	},
 
 	// --- Source: CodeCommit repositories, a CodeConnections connection ----
-	"aws:codecommit/repository:Repository": {
+	awstypes.CodeCommitRepository: {
 		{sid: "CodeCommit", ops: always, on: ownName(naming.ARNs.Repository), actions: []string{
 			"codecommit:GetRepository", "codecommit:ListTagsForResource"}},
 		{sid: "CodeCommit", ops: onCreate, on: ownName(naming.ARNs.Repository), actions: []string{"codecommit:CreateRepository"}},
 		{sid: "CodeCommit", ops: onWrite, on: ownName(naming.ARNs.Repository), actions: []string{"codecommit:TagResource"}},
 		{sid: "CodeCommit", ops: onUpdate, on: ownName(naming.ARNs.Repository), actions: []string{
-			"codecommit:UpdateRepositoryDescription", "codecommit:UntagResource"}},
+			"codecommit:UpdateRepositoryDescription", "codecommit:UpdateRepositoryEncryptionKey", "codecommit:UntagResource"}},
 		{sid: "CodeCommit", ops: onDelete, on: ownName(naming.ARNs.Repository), actions: []string{"codecommit:DeleteRepository"}},
 	},
 	typeConnection: {
 		{sid: "ConnectionCreate", ops: onCreate, on: everywhere, scope: byRequestTag, actions: []string{"codeconnections:CreateConnection"}},
 		{sid: "ConnectionCreate", ops: onCreate, on: ownGenerated(naming.ARNs.Connection), scope: byRequestTag,
 			actions: []string{"codeconnections:TagResource"}},
-		{sid: "Connection", ops: always, on: ownGenerated(naming.ARNs.Connection), scope: byResourceTag, actions: []string{
+		// Read right after create (waitConnectionCreated): by ARN, as for a new KMS key.
+		{sid: "ConnectionRead", ops: always, on: ownGenerated(naming.ARNs.Connection), newResource: true, actions: []string{
 			"codeconnections:GetConnection", "codeconnections:ListTagsForResource"}},
 		{sid: "Connection", ops: onUpdate, on: ownGenerated(naming.ARNs.Connection), scope: byResourceTag, actions: []string{
 			"codeconnections:TagResource", "codeconnections:UntagResource"}},
@@ -113,14 +119,14 @@ var table = map[string][]grant{
 	},
 
 	// --- Build and deploy: CodeBuild, CodePipeline, EventBridge -----------
-	"aws:codebuild/project:Project": {
+	awstypes.CodeBuildProject: {
 		{sid: "CodeBuild", ops: always, on: ownName(naming.ARNs.BuildProject), actions: []string{"codebuild:BatchGetProjects"}},
 		{sid: "CodeBuild", ops: onCreate, on: ownName(naming.ARNs.BuildProject), actions: []string{"codebuild:CreateProject"}},
 		{sid: "CodeBuild", ops: onUpdate, on: ownName(naming.ARNs.BuildProject), actions: []string{"codebuild:UpdateProject"}},
 		{sid: "CodeBuild", ops: onDelete, on: ownName(naming.ARNs.BuildProject), actions: []string{"codebuild:DeleteProject"}},
 		passRole("serviceRole", "codebuild.amazonaws.com"),
 	},
-	"aws:codepipeline/pipeline:Pipeline": {
+	awstypes.CodePipeline: {
 		{sid: "CodePipeline", ops: always, on: ownName(naming.ARNs.Pipeline), actions: []string{
 			"codepipeline:GetPipeline", "codepipeline:ListTagsForResource"}},
 		{sid: "CodePipeline", ops: onCreate, on: ownName(naming.ARNs.Pipeline), actions: []string{"codepipeline:CreatePipeline"}},
@@ -131,14 +137,18 @@ var table = map[string][]grant{
 		passRole("roleArn", "codepipeline.amazonaws.com"),
 		// A connection source needs PassConnection: on the product's own
 		// connection (generated id, so by tag) or on the one the config names.
-		{sid: "PassConnection", ops: onWrite, on: ownConnection, scope: byResourceTag, tagsOf: ownConnectionInputs,
+		// The product's own connection is created just before the pipeline:
+		// its tags may not authorize yet, so it goes by ARN (newResource).
+		{sid: "PassConnection", ops: onWrite, on: ownConnection, newResource: true,
 			passed:  &contextValue{"codeconnections:PassedToService", "codepipeline.amazonaws.com"},
 			actions: []string{"codeconnections:PassConnection"}},
-		{sid: "PassConnection", ops: onWrite, on: givenConnection, shared: true, // several products may name one connection
-			passed:  &contextValue{"codeconnections:PassedToService", "codepipeline.amazonaws.com"},
-			actions: []string{"codeconnections:PassConnection"}},
+		// A connection the config names; several products may name one. AWS
+		// wants the action prefix of the ARN's service: connections made
+		// before the CodeConnections rename keep codestar-connections ARNs.
+		passGivenConnection("codeconnections"),
+		passGivenConnection("codestar-connections"),
 	},
-	"aws:cloudwatch/eventRule:EventRule": {
+	awstypes.EventRule: {
 		{sid: "EventRules", ops: always, on: ownName(naming.ARNs.EventRule), actions: []string{
 			"events:DescribeRule", "events:ListTagsForResource"}},
 		{sid: "EventRules", ops: onWrite, on: ownName(naming.ARNs.EventRule), actions: []string{"events:PutRule", "events:TagResource"}},
@@ -146,7 +156,7 @@ var table = map[string][]grant{
 			"events:UntagResource", "events:EnableRule", "events:DisableRule"}},
 		{sid: "EventRules", ops: onDelete, on: ownName(naming.ARNs.EventRule), actions: []string{"events:DeleteRule"}},
 	},
-	"aws:cloudwatch/eventTarget:EventTarget": {
+	awstypes.EventTarget: {
 		{sid: "EventRules", ops: always, on: inputARN("rule", naming.ARNs.EventRule), actions: []string{"events:ListTargetsByRule"}},
 		{sid: "EventRules", ops: onWrite, on: inputARN("rule", naming.ARNs.EventRule), actions: []string{"events:PutTargets"}},
 		{sid: "EventRules", ops: onDelete, on: inputARN("rule", naming.ARNs.EventRule), actions: []string{"events:RemoveTargets"}},
@@ -155,12 +165,10 @@ var table = map[string][]grant{
 
 	// --- Compliance trail (terraform-provider-aws internal/service/cloudtrail/trail.go:
 	// create = CreateTrail + StartLogging, read = DescribeTrails, GetTrailStatus,
-	// GetEventSelectors, GetInsightSelectors, ListTags) -------------------
+	// ListTags; the selector reads only happen with custom selectors) ------
 	"aws:cloudtrail/trail:Trail": {
 		{sid: "CloudTrailDescribe", ops: always, on: everywhere, actions: []string{"cloudtrail:DescribeTrails"}},
-		{sid: "CloudTrail", ops: always, on: ownName(naming.ARNs.Trail), actions: []string{
-			"cloudtrail:GetTrail", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors",
-			"cloudtrail:GetInsightSelectors", "cloudtrail:ListTags"}},
+		{sid: "CloudTrail", ops: always, on: ownName(naming.ARNs.Trail), actions: []string{"cloudtrail:GetTrailStatus", "cloudtrail:ListTags"}},
 		{sid: "CloudTrail", ops: onCreate, on: ownName(naming.ARNs.Trail), actions: []string{"cloudtrail:CreateTrail"}},
 		{sid: "CloudTrail", ops: onWrite, on: ownName(naming.ARNs.Trail), actions: []string{"cloudtrail:StartLogging", "cloudtrail:AddTags"}},
 		{sid: "CloudTrail", ops: onUpdate, on: ownName(naming.ARNs.Trail), actions: []string{
@@ -170,7 +178,7 @@ var table = map[string][]grant{
 	},
 
 	// --- Monitoring: logs, metric filters, alarms, dashboard, alerts ------
-	"aws:cloudwatch/logGroup:LogGroup": {
+	awstypes.LogGroup: {
 		{sid: "LogGroupsDescribe", ops: always, on: everywhere, actions: []string{"logs:DescribeLogGroups"}},
 		{sid: "LogGroups", ops: always, on: logGroup(""), actions: []string{"logs:ListTagsForResource"}},
 		{sid: "LogGroups", ops: onCreate, on: logGroup(""), actions: []string{"logs:CreateLogGroup"}},
@@ -179,24 +187,24 @@ var table = map[string][]grant{
 			"logs:DeleteRetentionPolicy", "logs:AssociateKmsKey", "logs:DisassociateKmsKey", "logs:UntagResource"}},
 		{sid: "LogGroups", ops: onDelete, on: logGroup(""), actions: []string{"logs:DeleteLogGroup"}},
 	},
-	"aws:cloudwatch/logMetricFilter:LogMetricFilter": {
+	awstypes.LogMetricFilter: {
 		{sid: "LogGroups", ops: always, on: logGroup("logGroupName"), actions: []string{"logs:DescribeMetricFilters"}},
 		{sid: "LogGroups", ops: onWrite, on: logGroup("logGroupName"), actions: []string{"logs:PutMetricFilter"}},
 		{sid: "LogGroups", ops: onDelete, on: logGroup("logGroupName"), actions: []string{"logs:DeleteMetricFilter"}},
 	},
-	"aws:cloudwatch/metricAlarm:MetricAlarm": {
+	awstypes.MetricAlarm: {
 		{sid: "Alarms", ops: always, on: ownName(naming.ARNs.Alarm), actions: []string{
 			"cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"}},
 		{sid: "Alarms", ops: onWrite, on: ownName(naming.ARNs.Alarm), actions: []string{"cloudwatch:PutMetricAlarm", "cloudwatch:TagResource"}},
 		{sid: "Alarms", ops: onUpdate, on: ownName(naming.ARNs.Alarm), actions: []string{"cloudwatch:UntagResource"}},
 		{sid: "Alarms", ops: onDelete, on: ownName(naming.ARNs.Alarm), actions: []string{"cloudwatch:DeleteAlarms"}},
 	},
-	"aws:cloudwatch/dashboard:Dashboard": {
+	awstypes.Dashboard: {
 		{sid: "Dashboard", ops: always, on: ownName(naming.ARNs.Dashboard), actions: []string{"cloudwatch:GetDashboard"}},
 		{sid: "Dashboard", ops: onWrite, on: ownName(naming.ARNs.Dashboard), actions: []string{"cloudwatch:PutDashboard"}},
 		{sid: "Dashboard", ops: onDelete, on: ownName(naming.ARNs.Dashboard), actions: []string{"cloudwatch:DeleteDashboards"}},
 	},
-	"aws:sns/topic:Topic": {
+	awstypes.SNSTopic: {
 		{sid: "AlertsTopic", ops: always, on: ownName(naming.ARNs.Topic), actions: []string{
 			"sns:GetTopicAttributes", "sns:ListTagsForResource"}},
 		{sid: "AlertsTopic", ops: onCreate, on: ownName(naming.ARNs.Topic), actions: []string{"sns:CreateTopic"}},
@@ -204,11 +212,11 @@ var table = map[string][]grant{
 		{sid: "AlertsTopic", ops: onUpdate, on: ownName(naming.ARNs.Topic), actions: []string{"sns:UntagResource"}},
 		{sid: "AlertsTopic", ops: onDelete, on: ownName(naming.ARNs.Topic), actions: []string{"sns:DeleteTopic"}},
 	},
-	"aws:sns/topicPolicy:TopicPolicy": {
+	awstypes.SNSTopicPolicy: {
 		{sid: "AlertsTopic", ops: always, on: inputARN("arn", naming.ARNs.Topic), actions: []string{"sns:GetTopicAttributes"}},
 		{sid: "AlertsTopic", ops: onChange, on: inputARN("arn", naming.ARNs.Topic), actions: []string{"sns:SetTopicAttributes"}},
 	},
-	"aws:sns/topicSubscription:TopicSubscription": {
+	awstypes.SNSTopicSubscription: {
 		{sid: "AlertsTopic", ops: always, on: inputARN("topic", naming.ARNs.Topic), actions: []string{"sns:GetSubscriptionAttributes"}},
 		{sid: "AlertsTopic", ops: onCreate, on: inputARN("topic", naming.ARNs.Topic), actions: []string{"sns:Subscribe"}},
 		{sid: "AlertsTopic", ops: onUpdate, on: inputARN("topic", naming.ARNs.Topic), actions: []string{"sns:SetSubscriptionAttributes"}},
@@ -216,7 +224,7 @@ var table = map[string][]grant{
 	},
 
 	// --- Outputs: SSM parameters under /ml/{ml_name}/ ---------------------
-	"aws:ssm/parameter:Parameter": {
+	awstypes.SSMParameter: {
 		{sid: "SSMParametersDescribe", ops: always, on: everywhere, actions: []string{"ssm:DescribeParameters"}},
 		{sid: "SSMOutputs", ops: always, on: outputParameter, actions: []string{"ssm:GetParameter", "ssm:ListTagsForResource"}},
 		{sid: "SSMOutputs", ops: onWrite, on: outputParameter, actions: []string{"ssm:PutParameter", "ssm:AddTagsToResource"}},
@@ -225,7 +233,7 @@ var table = map[string][]grant{
 	},
 
 	// --- Network: the endpoint security group and the VPC endpoints -------
-	"aws:ec2/securityGroup:SecurityGroup": {
+	awstypes.SecurityGroup: {
 		{sid: "EC2Describe", ops: always, on: everywhere, actions: []string{"ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules"}},
 		{sid: "EC2DescribeNetworkInterfaces", ops: onDelete, on: everywhere, actions: []string{"ec2:DescribeNetworkInterfaces"}},
 		{sid: "SecurityGroupCreate", ops: onCreate, on: ownGenerated(naming.ARNs.SecurityGroup), scope: byRequestTag,
@@ -240,8 +248,9 @@ var table = map[string][]grant{
 		{sid: "SecurityGroup", ops: onDelete, on: ownGenerated(naming.ARNs.SecurityGroup), scope: byResourceTag,
 			actions: []string{"ec2:DeleteSecurityGroup"}},
 	},
-	"aws:ec2/vpcEndpoint:VpcEndpoint": {
-		{sid: "EC2Describe", ops: always, on: everywhere, actions: []string{"ec2:DescribeVpcEndpoints", "ec2:DescribePrefixLists"}},
+	awstypes.VPCEndpoint: {
+		{sid: "EC2Describe", ops: always, on: everywhere, actions: []string{
+			"ec2:DescribeVpcEndpoints", "ec2:DescribePrefixLists", "ec2:DescribeNetworkInterfaces"}},
 		{sid: "VPCEndpointCreate", ops: onCreate, on: ownGenerated(naming.ARNs.VPCEndpoint), scope: byRequestTag,
 			actions: []string{"ec2:CreateVpcEndpoint", "ec2:CreateTags"}},
 		{sid: "AttachToVPC", ops: onCreate, on: network("vpc", "subnet", "security-group", "route-table"), shared: true,
@@ -255,7 +264,7 @@ var table = map[string][]grant{
 	},
 
 	// --- Registry: aws-native through Cloud Control -----------------------
-	"aws-native:sagemaker:ModelPackageGroup": {
+	awstypes.NativeSageMakerModelPackageGroup: {
 		{sid: "CloudControl", ops: always, on: everywhere, actions: []string{
 			"cloudformation:GetResource", "cloudformation:GetResourceRequestStatus"}},
 		{sid: "CloudControl", ops: onCreate, on: everywhere, actions: []string{"cloudformation:CreateResource"}},
@@ -277,18 +286,21 @@ var table = map[string][]grant{
 	"pulumi:providers:aws-native": {callerIdentity(always)},
 
 	// --- Data sources (invokes) --------------------------------------------
-	"aws:index/getCallerIdentity:getCallerIdentity": {callerIdentity(onInvoke)},
-	"aws-native:index:getAccountId":                 {callerIdentity(onInvoke)},
-	"aws:index/getRegion:getRegion":                 nil, // answered from provider configuration
-	"aws:index/getPartition:getPartition":           nil,
-	"aws-native:index:getRegion":                    nil,
-	"aws-native:index:getPartition":                 nil,
-	"aws-native:index:getUrlSuffix":                 nil,
-	"aws:ssm/getParameter:getParameter":             {readParameter("name")},
-	"aws-native:index:getSsmParameterString":        {readParameter("name")},
-	"aws:ec2/getVpc:getVpc":                         {{sid: "EC2Describe", ops: onInvoke, on: everywhere, actions: []string{"ec2:DescribeVpcs"}}},
-	"aws:ec2/getSubnet:getSubnet":                   {{sid: "EC2Describe", ops: onInvoke, on: everywhere, actions: []string{"ec2:DescribeSubnets"}}},
-	"aws:ec2/getSubnets:getSubnets":                 {{sid: "EC2Describe", ops: onInvoke, on: everywhere, actions: []string{"ec2:DescribeSubnets"}}},
+	awstypes.GetCallerIdentity:           {callerIdentity(onInvoke)},
+	awstypes.NativeGetAccountID:          {callerIdentity(onInvoke)},
+	awstypes.GetRegion:                   nil, // answered from provider configuration
+	awstypes.GetPartition:                nil,
+	awstypes.NativeGetRegion:             nil,
+	awstypes.NativeGetPartition:          nil,
+	awstypes.NativeGetURLSuffix:          nil,
+	awstypes.GetSSMParameter:             {readParameter("name")},
+	awstypes.NativeGetSSMParameterString: {readParameter("name")},
+	awstypes.GetVPC: {
+		{sid: "EC2Describe", ops: onInvoke, on: everywhere, actions: []string{"ec2:DescribeVpcs", "ec2:DescribeRouteTables"}},
+		{sid: "EC2DescribeVpc", ops: onInvoke, on: lookedUpVPC, shared: true, actions: []string{"ec2:DescribeVpcAttribute"}},
+	},
+	awstypes.GetSubnet:  {{sid: "EC2Describe", ops: onInvoke, on: everywhere, actions: []string{"ec2:DescribeSubnets"}}},
+	awstypes.GetSubnets: {{sid: "EC2Describe", ops: onInvoke, on: everywhere, actions: []string{"ec2:DescribeSubnets"}}},
 }
 
 // bucketSetting is a split S3 bucket resource: read, write and remove one setting.
@@ -438,24 +450,32 @@ func ownConnection(t Target) []string {
 	return out
 }
 
-func ownConnectionInputs(t Target) map[string]any {
-	for _, arn := range pipelineConnections(t) {
-		if in := t.Related(typeConnection, arn); in != nil {
-			return in
-		}
-	}
-	return nil
+// passGivenConnection lets a pipeline use a connection the config names
+// (connection_arn) whose ARN belongs to service.
+func passGivenConnection(service string) grant {
+	return grant{sid: "PassConnection", ops: onWrite, shared: true,
+		passed:  &contextValue{service + ":PassedToService", "codepipeline.amazonaws.com"},
+		actions: []string{service + ":PassConnection"},
+		on: func(t Target) []string {
+			var out []string
+			for _, arn := range pipelineConnections(t) {
+				if t.Related(typeConnection, arn) == nil && strings.HasPrefix(arn, "arn:aws:"+service+":") {
+					out = append(out, arn)
+				}
+			}
+			return out
+		}}
 }
 
-// givenConnection is a connection the config names (connection_arn).
-func givenConnection(t Target) []string {
-	var out []string
-	for _, arn := range pipelineConnections(t) {
-		if t.Related(typeConnection, arn) == nil {
-			out = append(out, arn)
-		}
+// lookedUpVPC is the VPC a lookup names: its id, or any VPC of the account
+// and region in policy mode (with vpc_source ssm the id is known only at
+// deploy time).
+func lookedUpVPC(t Target) []string {
+	id := t.input("id")
+	if t.policy || id == "" {
+		id = "*"
 	}
-	return out
+	return []string{t.ARNs.EC2Resource("vpc", id)}
 }
 
 func appendUnique(list []string, v string) []string {

@@ -75,32 +75,8 @@ func (t Target) inputList(key string) []string {
 	return out
 }
 
-// Tags returns the resource tags of inputs, in the map form of pulumi-aws or
-// the key/value list form of pulumi-aws-native.
-func Tags(inputs map[string]any) map[string]string {
-	out := map[string]string{}
-	switch t := inputs["tags"].(type) {
-	case map[string]any:
-		for k, v := range t {
-			if s, ok := v.(string); ok {
-				out[k] = s
-			}
-		}
-	case map[string]string:
-		for k, v := range t {
-			out[k] = v
-		}
-	case []any:
-		for _, e := range t {
-			if kv, ok := e.(map[string]any); ok {
-				k, _ := kv["key"].(string)
-				v, _ := kv["value"].(string)
-				out[k] = v
-			}
-		}
-	}
-	return out
-}
+// Tags returns the resource tags of inputs (see tags.FromInputs).
+func Tags(inputs map[string]any) map[string]string { return tags.FromInputs(inputs) }
 
 // productTag is the tag every scoping condition compares: the product's ml_name.
 const productTag = tags.MLName

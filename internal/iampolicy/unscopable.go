@@ -14,10 +14,11 @@ type UnscopableAction struct {
 var Unscopable = []UnscopableAction{
 	{"sts:GetCallerIdentity", "no resource type; both providers call it when they start, and mlprov checks the account"},
 	{"ec2:DescribeVpcs", "EC2 Describe* calls support no resource-level permissions (VPC lookup)"},
+	{"ec2:DescribeRouteTables", "EC2 Describe* calls support no resource-level permissions (the VPC lookup reads the main route table)"},
 	{"ec2:DescribeSubnets", "EC2 Describe* calls support no resource-level permissions (subnet lookup)"},
 	{"ec2:DescribeSecurityGroups", "EC2 Describe* calls support no resource-level permissions (reading the endpoint group)"},
 	{"ec2:DescribeSecurityGroupRules", "EC2 Describe* calls support no resource-level permissions (reading the group's rules)"},
-	{"ec2:DescribeNetworkInterfaces", "EC2 Describe* calls support no resource-level permissions (waiting for a group to be free before delete)"},
+	{"ec2:DescribeNetworkInterfaces", "EC2 Describe* calls support no resource-level permissions (endpoint subnet configurations; waiting for a group to be free before delete)"},
 	{"ec2:DescribeVpcEndpoints", "EC2 Describe* calls support no resource-level permissions (reading the endpoints)"},
 	{"ec2:DescribePrefixLists", "EC2 Describe* calls support no resource-level permissions (S3 gateway endpoint prefix list)"},
 	{"kms:CreateKey", "the key does not exist yet, so there is no ARN; narrowed by aws:RequestTag/mlprov:ml-name"},
@@ -40,4 +41,14 @@ func isUnscopable(action string) bool {
 		}
 	}
 	return false
+}
+
+// NewResourceActions are granted on every key or connection of the account
+// and region without the product tag: the provider calls them right after
+// creating one, before its tags can authorize (KMS ABAC docs: up to five
+// minutes). They read, enable rotation, or hand a connection to
+// CodePipeline (only there: iam PassedToService); none weakens a resource.
+var NewResourceActions = []string{
+	"kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags", "kms:EnableKeyRotation",
+	"codeconnections:GetConnection", "codeconnections:ListTagsForResource", "codeconnections:PassConnection",
 }

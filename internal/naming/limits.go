@@ -14,47 +14,58 @@ type Limit struct {
 	Name  string
 	Max   int
 	Check func(string) string // extra rule; returns a problem or ""
+	// Contract names are exactly as PRODUCT.md §2 gives them (downstream
+	// systems rely on them): never shortened, so they may not fit.
+	Contract bool
 }
 
-// shortenable names the fields a user can shorten; env, tenant_id and region
-// have fixed shapes.
-const shortenable = "client.company_prefix, ml_product.use_case or ml_product.workload"
+// contractFields names the fields a user can shorten; env, tenant_id and
+// region have fixed shapes.
+const contractFields = "client.company_prefix, ml_product.use_case or ml_product.workload"
 
-// Limits lists every physical name with its AWS limit.
+// maxStackName is Pulumi's limit on a stack name (tokens.ParseStackName in
+// github.com/pulumi/pulumi/sdk/v3/go/common/tokens/stack_name.go).
+const maxStackName = 100
+
+// Limits lists every physical name with its AWS limit. Non-contract names
+// fit by construction (Shorten); contract names are checked by Check.
 func (n Names) Limits() []Limit {
-	return []Limit{
-		{"SageMaker model package group", n.ModelPackageGroup, 63, modelPackageGroupRule},
-		{"CodeCommit repository (build)", n.BuildRepository, 100, nil},
-		{"CodeCommit repository (deploy)", n.DeployRepository, 100, nil},
-		{"CodeBuild project (build)", n.BuildProject, 255, nil},
-		{"CodeBuild project (deploy)", n.DeployProject, 255, nil},
-		{"CodePipeline (build)", n.BuildPipeline, 100, nil},
-		{"CodePipeline (deploy)", n.DeployPipeline, 100, nil},
-		{"IAM role (CodeBuild)", n.CodeBuildRole, 64, nil},
-		{"IAM role (CodePipeline)", n.CodePipelineRole, 64, nil},
-		{"IAM role (SageMaker execution)", n.SageMakerExecutionRole, 64, nil},
-		{"IAM role (EventBridge)", n.EventsRole, 64, nil},
-		{"IAM managed policy (permission boundary)", n.PermissionBoundary, 128, nil},
-		{"S3 bucket (artifacts)", n.ArtifactBucket, 63, bucketDNSRule},
-		{"S3 bucket (compliance trail)", n.TrailBucket, 63, bucketDNSRule},
-		{"CloudTrail trail", n.ComplianceTrail, 128, nil},
-		{"IAM role (CloudTrail delivery)", n.CloudTrailRole, 64, nil},
-		{"CloudWatch dashboard", n.Dashboard, 255, nil},
-		{"SNS topic", n.AlertsTopic, 256, nil},
-		{"CloudWatch log group (compliance)", n.ComplianceLogGroup, 512, nil},
-		{"CloudWatch log group (build)", n.BuildLogGroup, 512, nil},
-		{"CloudWatch alarm (unauthorized API calls)", n.UnauthorizedCallsAlarm, 255, nil},
-		{"CloudWatch alarm (root account usage)", n.RootUsageAlarm, 255, nil},
-		{"KMS alias", n.KMSAlias, 256, nil},
-		{"KMS alias (alerts)", n.AlertsKMSAlias, 256, nil},
-		{"EventBridge rule (model approved)", n.ApprovedModelRule, 64, nil},
-		{"EventBridge rule (pipeline failed)", n.PipelineFailureRule, 64, nil},
-		{"EventBridge rule (source changed)", n.SourceChangedRule, 64, nil},
-		{"EC2 security group", n.EndpointSecurityGroup, 255, nil},
-		{"EC2 security group (builds)", n.BuildSecurityGroup, 255, nil},
-		{"CodeConnections connection", n.Connection, 32, nil},
-		{"SSM parameter", n.SSMPath(OutVpcEndpointIDSagemakerRuntime), 1011, nil},
+	out := make([]Limit, 0, len(shortenable)+12)
+	for _, r := range shortenable {
+		out = append(out, Limit{What: r.what, Name: *r.field(&n), Max: r.max, Check: rules[r.what]})
 	}
+	stack := Limit{What: "Pulumi stack name", Name: n.StackName, Max: maxStackName, Contract: true}
+	if n.TestID == "" {
+		// The test stack {ml_name}-test-{hex} is the longer one.
+		stack = Limit{What: "Pulumi stack name of a test deployment", Name: n.StackName + "-test-" + LongestTestID, Max: maxStackName, Contract: true}
+	}
+	return append(out,
+		// Derived names: AWS's CodeBuild log group convention, the alerts
+		// key's alias next to the contract alias, the CodeConnections form.
+		Limit{What: "CloudWatch log group (build)", Name: n.BuildLogGroup, Max: 512},
+		Limit{What: "CloudWatch log group (deploy)", Name: n.DeployLogGroup, Max: 512},
+		Limit{What: "KMS alias (alerts)", Name: n.AlertsKMSAlias, Max: 256},
+		Limit{What: "CodeConnections connection", Name: n.Connection, Max: 32},
+		// Contract names (sns CreateTopic 256 per the SNS API reference,
+		// logs LogGroupName 512, monitoring AlarmName 255, kms
+		// AliasNameType 256, ssm PSParameterName 2048 in the aws-sdk-go
+		// v1.55.8 models; SSM's documented 1011 for the name beyond the
+		// hierarchy is the tighter one).
+		Limit{What: "SNS topic", Name: n.AlertsTopic, Max: 256, Contract: true},
+		Limit{What: "CloudWatch log group (compliance)", Name: n.ComplianceLogGroup, Max: 512, Contract: true},
+		Limit{What: "CloudWatch alarm (unauthorized API calls)", Name: n.UnauthorizedCallsAlarm, Max: 255, Contract: true},
+		Limit{What: "CloudWatch alarm (root account usage)", Name: n.RootUsageAlarm, Max: 255, Contract: true},
+		Limit{What: "KMS alias", Name: n.KMSAlias, Max: 256, Contract: true},
+		Limit{What: "SSM parameter", Name: n.SSMPath(OutVpcEndpointIDSagemakerRuntime), Max: 1011, Contract: true},
+		stack,
+	)
+}
+
+// rules are the AWS naming rules beyond length, by Limit.What.
+var rules = map[string]func(string) string{
+	"SageMaker model package group": modelPackageGroupRule,
+	"S3 bucket (artifacts)":         bucketDNSRule,
+	"S3 bucket (compliance trail)":  bucketDNSRule,
 }
 
 // Problem is a name that does not fit.
@@ -71,22 +82,22 @@ func (p Problem) Error() string {
 	if p.Reason != "" {
 		return fmt.Sprintf("%s name %q: %s", p.What, p.Name, p.Reason)
 	}
-	return fmt.Sprintf("%s name %q is %d characters, over the AWS limit of %d; shorten %s",
+	return fmt.Sprintf("%s name %q is %d characters, over the limit of %d; shorten %s",
 		p.What, p.Name, p.Length, p.Max, p.Fields)
 }
 
-// Check returns every name that breaks its AWS limit or naming rule.
+// Check returns every name that breaks its limit or naming rule. Only a
+// contract name can be too long: every other name is shortened to fit.
 func (n Names) Check() []Problem {
 	var out []Problem
 	for _, l := range n.Limits() {
-		fields := shortenable
 		if len(l.Name) > l.Max {
-			out = append(out, Problem{What: l.What, Name: l.Name, Length: len(l.Name), Max: l.Max, Fields: fields})
+			out = append(out, Problem{What: l.What, Name: l.Name, Length: len(l.Name), Max: l.Max, Fields: contractFields})
 			continue
 		}
 		if l.Check != nil {
 			if r := l.Check(l.Name); r != "" {
-				out = append(out, Problem{What: l.What, Name: l.Name, Length: len(l.Name), Max: l.Max, Reason: r, Fields: fields})
+				out = append(out, Problem{What: l.What, Name: l.Name, Length: len(l.Name), Max: l.Max, Reason: r, Fields: contractFields})
 			}
 		}
 	}

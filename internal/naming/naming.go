@@ -65,9 +65,12 @@ const (
 
 // Names is every name of one product deployment.
 type Names struct {
-	// MLName is {company_prefix}-{env}-{tenant_id}-{region}-{use_case}[-{workload}]-ml.
+	// MLName is {company_prefix}-{env}-{tenant_id}-{region}-{use_case}[-{workload}]-ml
+	// (for a test deployment see ForTest).
 	MLName string
-	// Base is MLName without "-ml": the stem of regional physical names.
+	// Base is the full {company_prefix}-{env}-{tenant_id}-{region}-{use_case}[-{workload}]:
+	// the stem of regional physical names, and the prefix of the SageMaker
+	// resources the product's code may create.
 	Base string
 	// IAMBase drops the region (IAM is global).
 	IAMBase string
@@ -118,75 +121,160 @@ type Names struct {
 	// CodeBuild log groups follow AWS's own convention.
 	BuildLogGroup  string
 	DeployLogGroup string
+
+	// Shortened lists every name that uses the shortened form instead of
+	// its full form, for validate-config, show-product and the review report.
+	Shortened []Shortened
 }
 
-// TestTag is the short tag that marks a test deployment's physical names. It
-// replaces the env token (so a test copy adds one character at most, and can
-// never collide with any real environment's names).
+// Shortened is one name whose full form does not fit.
+type Shortened struct {
+	What string `json:"what"`  // human label, as in Limits
+	Full string `json:"full"`  // the full form the name would have
+	Name string `json:"name"`  // the name actually used
+	Max  int    `json:"limit"` // the length it had to fit
+}
+
+// TestTag is the short tag that replaces the env token in a test
+// deployment's full names, so a test copy never collides with any real
+// environment's names.
 func TestTag(testID string) string { return "t" + testID }
 
 // For returns the names of the product deployment of cfg.
-func For(cfg Source) Names { return build(cfg.NamingFields(), "") }
+func For(cfg Source) Names { return build(cfg.NamingFields(), "", nil) }
 
 // ForTest returns the names of a test deployment with the given 4-hex id.
-func ForTest(cfg Source, testID string) Names { return build(cfg.NamingFields(), testID) }
+// Each name is the product's full form with the env token replaced by
+// TestTag(testID); where that is longer than the product's own name it is
+// shortened to the product name's length (the hash then covers the test id),
+// so a test deployment fits wherever the product does.
+func ForTest(cfg Source, testID string) Names {
+	f := cfg.NamingFields()
+	product := build(f, "", nil)
+	return build(f, testID, &product)
+}
 
-func build(f Fields, testID string) Names {
+// hashLen is the number of hex digits of sha256(full name) a shortened name carries.
+const hashLen = 8
+
+// Shorten returns prefix+stem+suffix when it has at most max characters, and
+// otherwise the documented shortened form: prefix + the first characters of
+// stem (trailing hyphens dropped) + "-" + the first 8 hex digits of
+// sha256(prefix+stem+suffix) + suffix, exactly max characters or fewer.
+// Prefix and suffix (the part that says what the resource is) stay whole.
+func Shorten(prefix, stem, suffix string, max int) (name string, shortened bool) {
+	full := prefix + stem + suffix
+	if len(full) <= max {
+		return full, false
+	}
+	keep := max - len(prefix) - len(suffix) - 1 - hashLen
+	if keep < 1 {
+		// No limit mlprov meets is this tight (Limits lists them); keep
+		// the result valid rather than panic.
+		keep = 1
+	}
+	sum := sha256.Sum256([]byte(full))
+	cut := strings.TrimRight(stem[:min(keep, len(stem))], "-")
+	return prefix + cut + "-" + hex.EncodeToString(sum[:])[:hashLen] + suffix, true
+}
+
+func build(f Fields, testID string, product *Names) Names {
 	envToken := f.Env
 	if testID != "" {
 		envToken = TestTag(testID)
 	}
-	product := f.UseCase
+	productToken := f.UseCase
 	if f.Workload != "" {
-		product += "-" + f.Workload
+		productToken += "-" + f.Workload
 	}
-	base := join(f.CompanyPrefix, envToken, f.TenantID, f.Region, product)
-	iam := join(f.CompanyPrefix, envToken, f.TenantID, product)
+	base := join(f.CompanyPrefix, envToken, f.TenantID, f.Region, productToken)
 	n := Names{
-		MLName:   base + "-ml",
 		Base:     base,
-		IAMBase:  iam,
+		IAMBase:  join(f.CompanyPrefix, envToken, f.TenantID, productToken),
 		Scenario: Scenario(f),
 		TestID:   testID,
 	}
-	prodMLName := join(f.CompanyPrefix, f.Env, f.TenantID, f.Region, product) + "-ml"
-	n.StackName = prodMLName
-	if testID != "" {
-		n.StackName = prodMLName + "-test-" + testID
+	n.MLName = base + "-ml"
+	n.StackName = join(f.CompanyPrefix, f.Env, f.TenantID, f.Region, productToken) + "-ml"
+	if product != nil {
+		n.StackName = product.MLName + "-test-" + testID
+		n.MLName = n.fit("ml_name (test deployment)", "", base, "-ml", len(product.MLName))
 	}
-	n.ModelPackageGroup = base + "-models"
-	n.BuildRepository = base + "-model-build"
-	n.DeployRepository = base + "-model-deploy"
-	n.BuildProject = base + "-build"
-	n.DeployProject = base + "-deploy"
-	n.BuildPipeline = base + "-build-pipeline"
-	n.DeployPipeline = base + "-deploy-pipeline"
-	n.CodeBuildRole = iam + "-codebuild-role"
-	n.CodePipelineRole = iam + "-codepipeline-role"
-	n.SageMakerExecutionRole = iam + "-sagemaker-execution-role"
-	n.EventsRole = iam + "-events-role"
-	n.PermissionBoundary = iam + "-permission-boundary"
-	n.ArtifactBucket = base + "-artifacts"
-	n.Dashboard = base + "-dashboard"
+	for _, r := range shortenable {
+		limit := r.max
+		if product != nil {
+			limit = min(limit, len(*r.field(product)))
+		}
+		*r.field(&n) = n.fit(r.what, "", r.stem(&n), r.suffix, limit)
+	}
+	// Contract names: exactly {ml_name}…, never shortened (Check reports
+	// one that does not fit).
 	n.AlertsTopic = n.MLName + "-security-alerts"
 	n.ComplianceLogGroup = n.MLName + "-compliance-logs"
-	n.ComplianceTrail = n.MLName + "-compliance-trail"
-	n.TrailBucket = base + "-trail"
-	n.CloudTrailRole = iam + "-cloudtrail-role"
 	n.UnauthorizedCallsAlarm = n.MLName + "-unauthorized-api-calls"
 	n.RootUsageAlarm = n.MLName + "-root-account-usage"
 	n.KMSAlias = "alias/" + n.MLName
 	n.AlertsKMSAlias = n.KMSAlias + "-alerts"
-	n.ApprovedModelRule = base + "-model-approved"
-	n.SourceChangedRule = base + "-source-changed"
-	n.PipelineFailureRule = base + "-pipeline-failed"
-	n.EndpointSecurityGroup = base + "-endpoints-sg"
-	n.BuildSecurityGroup = base + "-builds-sg"
 	sum := sha256.Sum256([]byte(n.MLName))
 	n.Connection = join(f.CompanyPrefix, f.TenantID, hex.EncodeToString(sum[:4]))
 	n.BuildLogGroup = "/aws/codebuild/" + n.BuildProject
 	n.DeployLogGroup = "/aws/codebuild/" + n.DeployProject
 	return n
+}
+
+// fit returns Shorten's name and records it when shortened.
+func (n *Names) fit(what, prefix, stem, suffix string, max int) string {
+	name, shortened := Shorten(prefix, stem, suffix, max)
+	if shortened {
+		n.Shortened = append(n.Shortened, Shortened{What: what, Full: prefix + stem + suffix, Name: name, Max: max})
+	}
+	return name
+}
+
+// shortenableName is a physical name outside the downstream contract: its
+// full form is stem+suffix, shortened when longer than max (the AWS limit).
+type shortenableName struct {
+	what   string
+	stem   func(*Names) string
+	suffix string
+	max    int
+	field  func(*Names) *string
+}
+
+func regional(n *Names) string { return n.Base }
+func global(n *Names) string   { return n.IAMBase }
+
+// shortenable lists every non-contract name with its AWS limit (aws-sdk-go
+// v1.55.8 API models: sagemaker EntityName 63, codecommit RepositoryName 100,
+// codebuild ProjectName 150, codepipeline PipelineName 100, iam roleNameType
+// 64 and policyNameType 128, events RuleName 64; S3
+// bucket names 63 per https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html;
+// CloudWatch dashboard and EC2 security group names 255 per their API docs).
+var shortenable = []shortenableName{
+	{"SageMaker model package group", regional, "-models", 63, func(n *Names) *string { return &n.ModelPackageGroup }},
+	{"CodeCommit repository (build)", regional, "-model-build", 100, func(n *Names) *string { return &n.BuildRepository }},
+	{"CodeCommit repository (deploy)", regional, "-model-deploy", 100, func(n *Names) *string { return &n.DeployRepository }},
+	{"CodeBuild project (build)", regional, "-build", 150, func(n *Names) *string { return &n.BuildProject }},
+	{"CodeBuild project (deploy)", regional, "-deploy", 150, func(n *Names) *string { return &n.DeployProject }},
+	{"CodePipeline (build)", regional, "-build-pipeline", 100, func(n *Names) *string { return &n.BuildPipeline }},
+	{"CodePipeline (deploy)", regional, "-deploy-pipeline", 100, func(n *Names) *string { return &n.DeployPipeline }},
+	{"IAM role (CodeBuild)", global, "-codebuild-role", 64, func(n *Names) *string { return &n.CodeBuildRole }},
+	{"IAM role (CodePipeline)", global, "-codepipeline-role", 64, func(n *Names) *string { return &n.CodePipelineRole }},
+	{"IAM role (SageMaker execution)", global, "-sagemaker-execution-role", 64, func(n *Names) *string { return &n.SageMakerExecutionRole }},
+	{"IAM role (EventBridge)", global, "-events-role", 64, func(n *Names) *string { return &n.EventsRole }},
+	{"IAM managed policy (permission boundary)", global, "-permission-boundary", 128, func(n *Names) *string { return &n.PermissionBoundary }},
+	{"S3 bucket (artifacts)", regional, "-artifacts", 63, func(n *Names) *string { return &n.ArtifactBucket }},
+	{"CloudWatch dashboard", regional, "-dashboard", 255, func(n *Names) *string { return &n.Dashboard }},
+	{"EventBridge rule (model approved)", regional, "-model-approved", 64, func(n *Names) *string { return &n.ApprovedModelRule }},
+	{"EventBridge rule (pipeline failed)", regional, "-pipeline-failed", 64, func(n *Names) *string { return &n.PipelineFailureRule }},
+	{"EventBridge rule (source changed)", regional, "-source-changed", 64, func(n *Names) *string { return &n.SourceChangedRule }},
+	{"EC2 security group", regional, "-endpoints-sg", 255, func(n *Names) *string { return &n.EndpointSecurityGroup }},
+	{"EC2 security group (builds)", regional, "-builds-sg", 255, func(n *Names) *string { return &n.BuildSecurityGroup }},
+	// The compliance trail (cloudtrail CreateTrail Name 128 per the AWS
+	// CloudTrail API reference), its archive bucket and delivery role.
+	{"CloudTrail trail", regional, "-compliance-trail", 128, func(n *Names) *string { return &n.ComplianceTrail }},
+	{"S3 bucket (compliance trail)", regional, "-trail", 63, func(n *Names) *string { return &n.TrailBucket }},
+	{"IAM role (CloudTrail delivery)", global, "-cloudtrail-role", 64, func(n *Names) *string { return &n.CloudTrailRole }},
 }
 
 func join(parts ...string) string { return strings.Join(parts, "-") }
@@ -205,6 +293,32 @@ func Scenario(cfg Source) string {
 		s += "-rtb"
 	}
 	return s
+}
+
+// sourceControls are the source_control values, the first token of a scenario.
+var sourceControls = []string{"codecommit", "s3", "codeconnections"}
+
+// FromOldScenario rewrites the old tool's scenario strings in a scenario or
+// file name to mlprov's. The old tool left out the network mode when it was
+// sgprov, so its "codecommit-ssm" is mlprov's "codecommit-sgprov-ssm" (its
+// guide shows …-codecommit-ssm-iam-policy.json beside a
+// …-codecommit-sgprov-ssm.yaml config); every other scenario is spelled
+// alike. A name without an old scenario is returned unchanged.
+func FromOldScenario(name string) string {
+	for _, src := range sourceControls {
+		for _, vpc := range []string{"ssm", "direct"} {
+			old, current := src+"-"+vpc, src+"-sgprov-"+vpc
+			if name == old || strings.HasPrefix(name, old+"-") {
+				name = current + strings.TrimPrefix(name, old)
+			}
+			name = strings.ReplaceAll(name, "-"+old+"-", "-"+current+"-")
+			name = strings.ReplaceAll(name, "-"+old+".", "-"+current+".")
+			if strings.HasSuffix(name, "-"+old) {
+				name = strings.TrimSuffix(name, old) + current
+			}
+		}
+	}
+	return name
 }
 
 // SSMPath is the full parameter name of one output key.
@@ -266,8 +380,9 @@ func (n Names) PolicyFile() string {
 	return PoliciesDir + "/" + n.MLName + "-" + n.Scenario + "-iam-policy.json"
 }
 
-// PolicyPartFile is part n (1-based) of a deployer policy split to fit
+// PolicyPartFile is document n (2, 3 …) of a deployer policy split to fit
 // AWS's managed-policy size: ml/policies/{ml_name}-{scenario}-iam-policy-{n}.json.
+// The first document is always PolicyFile, the old tool's name.
 func (n Names) PolicyPartFile(part int) string {
 	return fmt.Sprintf("%s/%s-%s-iam-policy-%d.json", PoliciesDir, n.MLName, n.Scenario, part)
 }
@@ -275,6 +390,15 @@ func (n Names) PolicyPartFile(part int) string {
 // ReportFile is ml/reports/{ml_name}-{scenario}-{kind}.{ext}.
 func (n Names) ReportFile(kind, ext string) string {
 	return ReportsDir + "/" + n.MLName + "-" + n.Scenario + "-" + kind + "." + ext
+}
+
+// ReviewReportAction is the action named in the review report's file name.
+const ReviewReportAction = "create-review-report"
+
+// ReviewReportFile is the old tool's review report name, beside that
+// action's audit log: ml/reports/{ml_name}-{scenario}-create-review-report-{timestamp}.{ext}.
+func (n Names) ReviewReportFile(timestamp, ext string) string {
+	return ReportsDir + "/" + n.MLName + "-" + n.Scenario + "-" + ReviewReportAction + "-" + timestamp + "." + ext
 }
 
 // AuditLogFile is ml/reports/{ml_name}-{scenario}-{action}-{timestamp}.log.

@@ -1,6 +1,8 @@
 package naming
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
 	"testing"
 )
@@ -65,47 +67,106 @@ func TestScenarioTokens(t *testing.T) {
 }
 
 func TestTestDeploymentNamesCarryTheTagAndNeverTheEnv(t *testing.T) {
-	n := ForTest(specExample, "1a2b")
-	if n.StackName != "globalbank-prod-c001-us-west-2-demand-forecasting-ml-test-1a2b" {
+	staging := specExample
+	staging.Env, staging.UseCase = "staging", "churn" // "t1a2b" is shorter than "staging" and every name fits
+	n := ForTest(staging, "1a2b")
+	if n.StackName != "globalbank-staging-c001-us-west-2-churn-ml-test-1a2b" {
 		t.Errorf("stack = %q", n.StackName)
 	}
+	if len(n.Shortened) != 0 {
+		t.Errorf("staging test deployment shortened names: %v", n.Shortened)
+	}
 	for _, l := range n.Limits() {
-		if strings.HasPrefix(l.Name, "/ml/") || l.Name == n.Connection {
+		if strings.HasPrefix(l.Name, "/ml/") || l.Name == n.Connection || l.Name == n.StackName {
 			continue
 		}
-		if !strings.Contains(l.Name, "-t1a2b-") || strings.Contains(l.Name, "-prod-") {
+		if !strings.Contains(l.Name, "-t1a2b-") || strings.Contains(l.Name, "-staging-") {
 			t.Errorf("%s name %q does not carry the test tag in place of the env", l.What, l.Name)
 		}
 	}
-	if n.Connection == For(specExample).Connection {
+	if n.Connection == For(staging).Connection {
 		t.Errorf("test deployment reuses the product's connection name %q", n.Connection)
 	}
-	if got := n.SSMPrefix(); got != "/ml/globalbank-t1a2b-c001-us-west-2-demand-forecasting-ml/" {
+	if got := n.SSMPrefix(); got != "/ml/globalbank-t1a2b-c001-us-west-2-churn-ml/" {
 		t.Errorf("test SSM prefix = %q (must not overwrite the product's outputs)", got)
 	}
 }
 
-func TestCheckReportsNameLengthAndLimit(t *testing.T) {
-	f := specExample
-	f.Workload = "realtime"
-	problems := For(f).Check()
-	var role *Problem
-	for i := range problems {
-		if problems[i].What == "IAM role (SageMaker execution)" {
-			role = &problems[i]
+// In prod "t1a2b" is one character longer than "prod": each test name that
+// would outgrow the product's own takes the shortened form, keeping the tag
+// readable, and its hash covers the test id.
+func TestProdTestDeploymentNamesAreNoLongerThanTheProducts(t *testing.T) {
+	product, a, b := For(specExample), ForTest(specExample, "1a2b"), ForTest(specExample, "1a2c")
+	pl, al, bl := product.Limits(), a.Limits(), b.Limits()
+	for i := range pl {
+		if al[i].Name == a.StackName {
+			continue // {ml_name}-test-{hex} by contract
+		}
+		if len(al[i].Name) > len(pl[i].Name) {
+			t.Errorf("%s: test name %q is longer than the product's %q", pl[i].What, al[i].Name, pl[i].Name)
+		}
+		if al[i].Name == pl[i].Name || al[i].Name == bl[i].Name {
+			t.Errorf("%s: test name %q collides (product %q, other test %q)", pl[i].What, al[i].Name, pl[i].Name, bl[i].Name)
+		}
+		if !strings.Contains(al[i].Name, "globalbank-t1a2b-") && al[i].Name != a.Connection {
+			t.Errorf("%s: test name %q lost the test tag", pl[i].What, al[i].Name)
 		}
 	}
-	if role == nil {
-		t.Fatalf("the 73-character SageMaker role name was not reported: %v", problems)
+	// The documented form, recomputed here: first characters of the full
+	// name's stem, "-", 8 hex of sha256(full name), the suffix.
+	full := "globalbank-t1a2b-c001-us-west-2-demand-forecasting-ml"
+	sum := sha256.Sum256([]byte(full))
+	want := "globalbank-t1a2b-c001-us-west-2-demand-f-" + hex.EncodeToString(sum[:4]) + "-ml"
+	if a.MLName != want || len(want) != len(product.MLName) {
+		t.Errorf("test ml_name = %q, want %q (%d characters, the product's length)", a.MLName, want, len(product.MLName))
 	}
-	msg := role.Error()
-	for _, want := range []string{role.Name, "73 characters", "limit of 64", "ml_product.use_case"} {
+	if a.AlertsTopic != a.MLName+"-security-alerts" {
+		t.Errorf("test topic %q is not {test ml_name}-security-alerts", a.AlertsTopic)
+	}
+}
+
+func TestLongNamesAreShortenedAndListed(t *testing.T) {
+	f := specExample
+	f.Workload = "realtime"
+	n := For(f)
+	if problems := n.Check(); len(problems) != 0 {
+		t.Fatalf("non-contract names must fit by shortening, got problems %v", problems)
+	}
+	full := "globalbank-prod-c001-demand-forecasting-realtime-sagemaker-execution-role" // 73 characters
+	var got *Shortened
+	for i := range n.Shortened {
+		if n.Shortened[i].Full == full {
+			got = &n.Shortened[i]
+		}
+	}
+	if got == nil || got.Name != n.SageMakerExecutionRole || got.Max != 64 {
+		t.Fatalf("the 73-character SageMaker role is not listed as shortened: %+v", n.Shortened)
+	}
+	sum := sha256.Sum256([]byte(full))
+	if want := "globalbank-prod-c001-demand-fo-" + hex.EncodeToString(sum[:4]) + "-sagemaker-execution-role"; got.Name != want || len(want) > 64 {
+		t.Errorf("shortened role = %q, want %q", got.Name, want)
+	}
+	if len(For(Fields{CompanyPrefix: "acme", Env: "dev", TenantID: "t001", Region: "us-east-1", UseCase: "churn"}).Shortened) != 0 {
+		t.Error("a short product has shortened names")
+	}
+}
+
+func TestOnlyAContractNameThatCannotFitIsAProblem(t *testing.T) {
+	f := specExample
+	f.UseCase = strings.Repeat("a", 45) // ml_name 79, its test stack 89: fits
+	if p := For(f).Check(); len(p) != 0 {
+		t.Fatalf("ml_name of 79 characters: %v", p)
+	}
+	f.UseCase = strings.Repeat("a", 60) // ml_name 94: the test stack name is 104 > 100
+	problems := For(f).Check()
+	if len(problems) != 1 {
+		t.Fatalf("want exactly the test stack name problem, got %v", problems)
+	}
+	msg := problems[0].Error()
+	for _, want := range []string{problems[0].Name, "104 characters", "limit of 100", "ml_product.use_case", "client.company_prefix"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("message %q lacks %q", msg, want)
 		}
-	}
-	if len(For(Fields{CompanyPrefix: "acme", Env: "dev", TenantID: "t001", Region: "us-east-1", UseCase: "churn"}).Check()) != 0 {
-		t.Error("a short product has name problems")
 	}
 }
 
@@ -149,6 +210,26 @@ func TestARNs(t *testing.T) {
 	for got, want := range cases {
 		if got != want {
 			t.Errorf("ARN %q, want %q", got, want)
+		}
+	}
+}
+
+func TestFromOldScenario(t *testing.T) {
+	cases := map[string]string{
+		"codecommit-ssm": "codecommit-sgprov-ssm",
+		"s3-direct-rtb":  "s3-sgprov-direct-rtb",
+		"globalbank-prod-c001-us-west-2-demand-forecasting-ml-codecommit-ssm.yaml":             "globalbank-prod-c001-us-west-2-demand-forecasting-ml-codecommit-sgprov-ssm.yaml",
+		"globalbank-prod-c001-us-west-2-demand-forecasting-ml-codeconnections-direct-workload": "globalbank-prod-c001-us-west-2-demand-forecasting-ml-codeconnections-sgprov-direct-workload",
+		"ml/templates/x-ml-s3-ssm-template.json":                                               "ml/templates/x-ml-s3-sgprov-ssm-template.json",
+		// already mlprov's, or no network: unchanged
+		"codecommit-sgprov-ssm":            "codecommit-sgprov-ssm",
+		"codecommit-standalone-direct-rtb": "codecommit-standalone-direct-rtb",
+		"x-ml-codecommit.yaml":             "x-ml-codecommit.yaml",
+		"x-ml-s3-workload":                 "x-ml-s3-workload",
+	}
+	for in, want := range cases {
+		if got := FromOldScenario(in); got != want {
+			t.Errorf("FromOldScenario(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

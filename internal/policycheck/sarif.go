@@ -86,6 +86,18 @@ var securitySeverity = map[rules.Severity]string{
 // WriteSARIF writes the result as SARIF 2.1.0 for GitHub code scanning;
 // templatePath is the template file the results point at.
 func WriteSARIF(w io.Writer, r Result, templatePath string) error {
+	return WriteSARIFAll(w, []Judged{{Result: r, Path: templatePath}})
+}
+
+// Judged is one product's verdict and the file its SARIF results point at.
+type Judged struct {
+	Result Result
+	Path   string
+}
+
+// WriteSARIFAll writes the verdicts of many products as one SARIF 2.1.0 run
+// (code scanning accepts one run per tool and category in an upload).
+func WriteSARIFAll(w io.Writer, judged []Judged) error {
 	catalogue := rules.All()
 	index := map[string]int{}
 	driver := sarifDriver{Name: rules.PackName}
@@ -114,7 +126,22 @@ func WriteSARIF(w io.Writer, r Result, templatePath string) error {
 		Properties:           map[string]any{"tags": []string{"iac"}},
 	})
 
-	file := sarifPhysical{ArtifactLocation: sarifArtifact{URI: templatePath}, Region: sarifRegion{StartLine: 1}}
+	results := []sarifResult{}
+	for _, j := range judged {
+		results = append(results, sarifResults(j.Result, j.Path, index)...)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(sarifLog{
+		Schema:  "https://json.schemastore.org/sarif-2.1.0.json",
+		Version: "2.1.0",
+		Runs:    []sarifRun{{Tool: sarifTool{Driver: driver}, Results: results}},
+	})
+}
+
+// sarifResults are one product's results, pointing at path.
+func sarifResults(r Result, path string, index map[string]int) []sarifResult {
+	file := sarifPhysical{ArtifactLocation: sarifArtifact{URI: path}, Region: sarifRegion{StartLine: 1}}
 	results := []sarifResult{}
 	for _, s := range r.Structural {
 		results = append(results, sarifResult{RuleID: structureRuleID, RuleIndex: index[structureRuleID], Level: "error", Message: sarifText{Text: s}, Locations: []sarifLocation{{PhysicalLocation: file}}})
@@ -139,13 +166,7 @@ func WriteSARIF(w io.Writer, r Result, templatePath string) error {
 		}
 		results = append(results, res)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(sarifLog{
-		Schema:  "https://json.schemastore.org/sarif-2.1.0.json",
-		Version: "2.1.0",
-		Runs:    []sarifRun{{Tool: sarifTool{Driver: driver}, Results: results}},
-	})
+	return results
 }
 
 func level(e rules.Enforcement) string {

@@ -56,6 +56,9 @@ type Product struct {
 	Stack         string `json:"stack"`
 	Project       string `json:"project"`
 	ConfigFile    string `json:"configFile,omitempty"`
+	// CIDeployerRoleARN is the prod CI role exempt from MFA (config
+	// environment.ci_deployer_role_arn); the deployer policy reads it.
+	CIDeployerRoleARN string `json:"ciDeployerRoleArn,omitempty"`
 }
 
 // Resource is one registered resource (component or custom).

@@ -6,6 +6,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/mlprov/mlprov/internal/awstypes"
 	"github.com/mlprov/mlprov/internal/config"
 	"github.com/mlprov/mlprov/internal/naming"
 	"github.com/mlprov/mlprov/internal/provtemplate"
@@ -15,7 +16,7 @@ import (
 const Generator = "mlprov"
 
 // ssmParameterType is the type token of the SSM outputs the product publishes.
-const ssmParameterType = "aws:ssm/parameter:Parameter"
+const ssmParameterType = awstypes.SSMParameter
 
 // Product renders the program of one product configuration into the
 // template document. The caller passes the program (stacks.Program…) so this
@@ -53,6 +54,8 @@ func Document(cfg *config.Config, names naming.Names, rec *Recording) *provtempl
 			Stack:         names.StackName,
 			Project:       naming.Project,
 			ConfigFile:    cfg.Path,
+
+			CIDeployerRoleARN: cfg.Environment.CIDeployerRoleARN,
 		},
 		Resources: rec.Resources,
 		Lookups:   rec.Lookups,

@@ -3,6 +3,7 @@ package render
 import (
 	"strings"
 
+	"github.com/mlprov/mlprov/internal/awstypes"
 	"github.com/mlprov/mlprov/internal/naming"
 	"github.com/mlprov/mlprov/internal/provtemplate"
 )
@@ -14,59 +15,64 @@ func Synthesize(arns naming.ARNs, token, logicalName, physical string, inputs ma
 	attrs := map[string]string{}
 	id := physical
 	switch token {
-	case "aws:s3/bucketV2:BucketV2", "aws:s3/bucket:Bucket":
+	case awstypes.S3BucketV2, awstypes.S3Bucket:
 		attrs["arn"] = arns.Bucket(physical)
 		attrs["bucketDomainName"] = physical + ".s3.amazonaws.com"
 		attrs["bucketRegionalDomainName"] = physical + ".s3." + arns.Region + ".amazonaws.com"
-	case "aws:iam/role:Role":
+	case awstypes.IAMRole:
 		attrs["arn"] = arns.Role(physical)
 		attrs["uniqueId"] = strings.ToUpper(fakeID("AROA", physical))
-	case "aws:iam/policy:Policy":
+	case awstypes.IAMPolicy:
 		attrs["arn"] = arns.Policy(physical)
 		id = attrs["arn"]
-	case "aws:kms/key:Key":
-		id = fakeID("mrk-", logicalName+arns.Account+arns.Region)
+	case awstypes.KMSKey:
+		// AWS picks key ids (UUIDs); offline the id is a marked placeholder,
+		// so it never passes for a real key (or a multi-Region "mrk-" one).
+		id = provtemplate.Placeholder("kms-key-id:" + logicalName)
 		attrs["keyId"] = id
 		attrs["arn"] = arns.KMSKey(id)
-	case "aws:kms/alias:Alias":
+	case awstypes.KMSAlias:
 		attrs["arn"] = arns.KMSAlias(physical)
-	case "aws:codecommit/repository:Repository":
+	case awstypes.CodeCommitRepository:
 		attrs["arn"] = arns.Repository(physical)
 		attrs["repositoryId"] = fakeID("", physical)
 		attrs["cloneUrlHttp"] = "https://git-codecommit." + arns.Region + ".amazonaws.com/v1/repos/" + physical
 		attrs["cloneUrlSsh"] = "ssh://git-codecommit." + arns.Region + ".amazonaws.com/v1/repos/" + physical
-	case "aws:codebuild/project:Project":
+	case awstypes.CodeBuildProject:
 		attrs["arn"] = arns.BuildProject(physical)
-	case "aws:codepipeline/pipeline:Pipeline":
+	case awstypes.CodePipeline:
 		attrs["arn"] = arns.Pipeline(physical)
-	case "aws:cloudwatch/eventRule:EventRule":
+	case awstypes.EventRule:
 		attrs["arn"] = arns.EventRule(physical)
-	case "aws:cloudwatch/logGroup:LogGroup":
+	case awstypes.LogGroup:
 		attrs["arn"] = arns.LogGroup(physical)
-	case "aws:cloudwatch/metricAlarm:MetricAlarm":
+	case awstypes.MetricAlarm:
 		attrs["arn"] = arns.Alarm(physical)
-	case "aws:cloudwatch/dashboard:Dashboard":
+	case awstypes.Dashboard:
 		attrs["dashboardArn"] = arns.Dashboard(physical)
-	case "aws:sns/topic:Topic":
+	case awstypes.SNSTopic:
 		attrs["arn"] = arns.Topic(physical)
 		id = attrs["arn"]
-	case "aws:sns/topicSubscription:TopicSubscription":
+	case awstypes.SNSTopicSubscription:
 		id = fakeID("sub-", logicalName)
 		attrs["arn"] = "pending confirmation"
 		attrs["pendingConfirmation"] = "true"
-	case "aws:ssm/parameter:Parameter":
+	case awstypes.SSMParameter:
 		attrs["arn"] = arns.SSMParameter(physical)
-	case "aws:ec2/securityGroup:SecurityGroup":
+	case awstypes.SecurityGroup:
 		id = fakeID("sg-", logicalName)
 		attrs["arn"] = arns.SecurityGroup(id)
-	case "aws:ec2/vpcEndpoint:VpcEndpoint":
+	case awstypes.VPCEndpoint:
 		id = fakeID("vpce-", logicalName)
 		attrs["arn"] = arns.VPCEndpoint(id)
-	case "aws:codeconnections/connection:Connection", "aws:codestarconnections/connection:Connection":
+		// AWS reports the service's managed prefix list on an endpoint (what
+		// the endpoint security group's S3 egress references).
+		attrs["prefixListId"] = provtemplate.Placeholder("prefix-list-id:" + logicalName)
+	case awstypes.CodeConnection, awstypes.CodeStarConnection:
 		id = arns.Connection(fakeID("", physical))
 		attrs["arn"] = id
 		attrs["connectionStatus"] = "PENDING"
-	case "aws-native:sagemaker:ModelPackageGroup":
+	case awstypes.NativeSageMakerModelPackageGroup:
 		attrs["modelPackageGroupArn"] = arns.ModelPackageGroup(physical)
 		id = physical
 	}
@@ -81,16 +87,16 @@ func Synthesize(arns naming.ARNs, token, logicalName, physical string, inputs ma
 // with provtemplate.Placeholder so no reader mistakes them for real ones.
 func OfflineLookup(opts Options, token string, args map[string]any) map[string]any {
 	switch token {
-	case "aws:index/getCallerIdentity:getCallerIdentity":
+	case awstypes.GetCallerIdentity:
 		return map[string]any{
 			"accountId": provtemplate.Placeholder("caller-account"),
 			"arn":       provtemplate.Placeholder("caller-arn"),
 			"userId":    provtemplate.Placeholder("caller-user"),
 			"id":        provtemplate.Placeholder("caller-account"),
 		}
-	case "aws:index/getRegion:getRegion":
+	case awstypes.GetRegion:
 		return map[string]any{"name": opts.Region, "id": opts.Region}
-	case "aws:ssm/getParameter:getParameter":
+	case awstypes.GetSSMParameter:
 		name, _ := args["name"].(string)
 		value := provtemplate.Placeholder("ssm:" + name)
 		if strings.HasSuffix(name, "Ids") {
@@ -100,7 +106,7 @@ func OfflineLookup(opts Options, token string, args map[string]any) map[string]a
 		}
 		return map[string]any{"name": name, "value": value, "type": "String", "id": name,
 			"arn": naming.ARNsFor(opts.AccountID, opts.Region).SSMParameter(name)}
-	case "aws:ec2/getVpc:getVpc":
+	case awstypes.GetVPC:
 		id, _ := args["id"].(string)
 		// DNS is assumed on offline; the preview checks the real VPC.
 		return map[string]any{"id": id, "cidrBlock": provtemplate.Placeholder("vpc-cidr:" + id),

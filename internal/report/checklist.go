@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mlprov/mlprov/internal/awstypes"
 	"github.com/mlprov/mlprov/internal/policycheck"
 	"github.com/mlprov/mlprov/internal/provtemplate"
 	"github.com/mlprov/mlprov/policy-pack/rules"
@@ -11,23 +12,23 @@ import (
 
 // Type tokens the checklist and the cost model look for in a template.
 const (
-	typeKMSKey        = "aws:kms/key:Key"
-	typeBucketV2      = "aws:s3/bucketV2:BucketV2"
-	typeBucket        = "aws:s3/bucket:Bucket"
-	typeRole          = "aws:iam/role:Role"
-	typeCodeBuild     = "aws:codebuild/project:Project"
-	typePipeline      = "aws:codepipeline/pipeline:Pipeline"
-	typeEventRule     = "aws:cloudwatch/eventRule:EventRule"
-	typeLogGroup      = "aws:cloudwatch/logGroup:LogGroup"
-	typeMetricFilter  = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
-	typeMetricAlarm   = "aws:cloudwatch/metricAlarm:MetricAlarm"
-	typeDashboard     = "aws:cloudwatch/dashboard:Dashboard"
-	typeTopic         = "aws:sns/topic:Topic"
-	typeSubscription  = "aws:sns/topicSubscription:TopicSubscription"
-	typeVPCEndpoint   = "aws:ec2/vpcEndpoint:VpcEndpoint"
-	typeSSMParameter  = "aws:ssm/parameter:Parameter"
-	typeModelPkgGroup = "aws-native:sagemaker:ModelPackageGroup"
-	typeConnection    = "aws:codestarconnections/connection:Connection"
+	typeKMSKey        = awstypes.KMSKey
+	typeBucketV2      = awstypes.S3BucketV2
+	typeBucket        = awstypes.S3Bucket
+	typeRole          = awstypes.IAMRole
+	typeCodeBuild     = awstypes.CodeBuildProject
+	typePipeline      = awstypes.CodePipeline
+	typeEventRule     = awstypes.EventRule
+	typeLogGroup      = awstypes.LogGroup
+	typeMetricFilter  = awstypes.LogMetricFilter
+	typeMetricAlarm   = awstypes.MetricAlarm
+	typeDashboard     = awstypes.Dashboard
+	typeTopic         = awstypes.SNSTopic
+	typeSubscription  = awstypes.SNSTopicSubscription
+	typeVPCEndpoint   = awstypes.VPCEndpoint
+	typeSSMParameter  = awstypes.SSMParameter
+	typeModelPkgGroup = awstypes.NativeSageMakerModelPackageGroup
+	typeConnection    = awstypes.CodeConnection
 )
 
 // Checklist owners.
@@ -110,7 +111,7 @@ var guarantees = []guarantee{
 	{"Outputs published under /ml/{ml_name}/, no plaintext secrets",
 		"", []string{"MLP-SSM-001"}, has(typeSSMParameter)},
 	{"Model registry tagged and protected from deletion in prod",
-		"", []string{"MLP-SM-001"}, has(typeModelPkgGroup, "aws:sagemaker/modelPackageGroup:ModelPackageGroup")},
+		"", []string{"MLP-SM-001"}, has(typeModelPkgGroup, awstypes.SageMakerModelPackageGroup)},
 	{"Standard tags on every resource",
 		"mlprov:ml-name, mlprov:tier, mlprov:env and mlprov:managed-by plus the config's tags.",
 		[]string{"MLP-TAG-001"}, func(*provtemplate.Document) bool { return true }},

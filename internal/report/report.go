@@ -97,6 +97,17 @@ func PathsFor(workdir string, names naming.Names, kind string) Paths {
 	}
 }
 
+// ReviewPaths returns where the review report of the action started at
+// started goes: the old tool's ml/reports/{ml_name}-{scenario}-create-review-report-{timestamp}
+// .html (and its .json twin), with the timestamp of that action's audit log.
+func ReviewPaths(workdir string, names naming.Names, started time.Time) Paths {
+	ts := AuditTimestamp(started)
+	return Paths{
+		HTML: filepath.Join(workdir, names.ReviewReportFile(ts, "html")),
+		JSON: filepath.Join(workdir, names.ReviewReportFile(ts, "json")),
+	}
+}
+
 // writeTwins writes page as HTML and as its JSON twin, each atomically.
 // The HTML goes first: if the page fails to render, neither file changes.
 func writeTwins(paths Paths, kind string, page any) error {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mlprov/mlprov/internal/naming"
 	"github.com/mlprov/mlprov/internal/policycheck"
 	"github.com/mlprov/mlprov/internal/provtemplate"
 	"github.com/mlprov/mlprov/policy-pack/rules"
@@ -22,6 +23,8 @@ type ReviewInput struct {
 	Now time.Time
 	// Version is mlprov's build version.
 	Version string
+	// ShortenedNames are the names that take the shortened form (naming).
+	ShortenedNames []naming.Shortened
 }
 
 // DeployerPolicy is the generated least-privilege policy of the identity
@@ -72,6 +75,9 @@ type Review struct {
 	Waivers       []WaiverRow           `json:"waivers"`
 	Deployer      DeployerPolicy        `json:"deployerPolicy"`
 	Cost          CostEstimate          `json:"estimatedMonthlyCost"`
+	// ShortenedNames: physical names whose full form exceeds its AWS limit,
+	// shown beside the full form as information.
+	ShortenedNames []naming.Shortened `json:"shortenedNames,omitempty"`
 }
 
 // ComponentGroup is one ComponentResource and the AWS resources under it.
@@ -157,15 +163,16 @@ func BuildReview(in ReviewInput) Review {
 			Kind: KindReview, Title: "Review: " + doc.Product.MLName, GeneratedAt: in.Now.UTC(),
 			Generator: "mlprov " + in.Version, Product: SummaryOf(doc.Product),
 		},
-		ResourceCount: len(doc.Custom()),
-		Components:    groupByComponent(doc),
-		Outputs:       doc.Outputs,
-		Inputs:        inputsRead(doc),
-		Checklist:     checklist(doc, in.Policy),
-		Policy:        policySection(doc, in.Policy),
-		Waivers:       waiverRows(doc, in.Now),
-		Deployer:      in.Deployer,
-		Cost:          EstimateMonthlyCost(doc),
+		ResourceCount:  len(doc.Custom()),
+		Components:     groupByComponent(doc),
+		Outputs:        doc.Outputs,
+		Inputs:         inputsRead(doc),
+		Checklist:      checklist(doc, in.Policy),
+		Policy:         policySection(doc, in.Policy),
+		Waivers:        waiverRows(doc, in.Now),
+		Deployer:       in.Deployer,
+		Cost:           EstimateMonthlyCost(doc),
+		ShortenedNames: in.ShortenedNames,
 	}
 	r.Prerequisites = prerequisites(doc, in.Policy, r.Waivers, in.Deployer)
 	if r.Outputs == nil {

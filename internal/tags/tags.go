@@ -52,3 +52,30 @@ func IsReserved(key string) bool {
 	k := strings.ToLower(key)
 	return strings.HasPrefix(k, "aws:") || strings.HasPrefix(k, ReservedPrefix)
 }
+
+// FromInputs returns the resource tags of a resource's inputs, in the map
+// form of pulumi-aws or the key/value list form of pulumi-aws-native.
+func FromInputs(inputs map[string]any) map[string]string {
+	out := map[string]string{}
+	switch t := inputs["tags"].(type) {
+	case map[string]any:
+		for k, v := range t {
+			if s, ok := v.(string); ok {
+				out[k] = s
+			}
+		}
+	case map[string]string:
+		for k, v := range t {
+			out[k] = v
+		}
+	case []any:
+		for _, e := range t {
+			if kv, ok := e.(map[string]any); ok {
+				k, _ := kv["key"].(string)
+				v, _ := kv["value"].(string)
+				out[k] = v
+			}
+		}
+	}
+	return out
+}

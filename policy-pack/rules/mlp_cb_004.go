@@ -1,5 +1,9 @@
 package rules
 
+import (
+	"github.com/mlprov/mlprov/internal/tiers"
+)
+
 func cb004() Rule {
 	return Rule{
 		ID:          "MLP-CB-004",
@@ -11,7 +15,7 @@ func cb004() Rule {
 		Peers:       Peers{Checkov: []string{"CKV_AWS_147"}},
 		Applies:     ofTypes(typeCodeBuild),
 		Check: func(r Resource, _ Stack) Result {
-			if res, ok := enterpriseGate(r); !ok {
+			if res, ok := tierGate(r, func(c tiers.Capabilities) bool { return c.CustomerManagedKey && c.PrivateNetwork }); !ok {
 				return res
 			}
 			if p, unknown := r.Props.UnknownAt("encryptionKey", "vpcConfig"); unknown {

@@ -11,7 +11,7 @@ func cp001() Rule {
 		Peers:       Peers{Checkov: []string{"CKV_AWS_219"}},
 		Applies:     ofTypes(typePipeline),
 		Check: func(r Resource, _ Stack) Result {
-			if res, ok := enterpriseGate(r); !ok {
+			if res, ok := tierGate(r, customerManagedKey); !ok {
 				return res
 			}
 			if p, unknown := r.Props.UnknownAt("artifactStores"); unknown {

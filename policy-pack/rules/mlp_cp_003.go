@@ -57,7 +57,7 @@ func cp003() Rule {
 				if env == "" {
 					env = fallbackEnv
 				}
-				if !isProdLike(env) {
+				if !needsManualApproval(env) {
 					continue
 				}
 				if p, unknown := pl.Props.UnknownAt("stages"); unknown {

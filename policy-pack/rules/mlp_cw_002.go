@@ -22,10 +22,11 @@ var securityMetrics = []securityMetric{
 	}},
 }
 
-// isEnterpriseStack reports whether any resource is tagged enterprise.
+// isEnterpriseStack reports whether any resource is tagged with a tier that
+// has compliance monitoring.
 func isEnterpriseStack(s Stack) bool {
 	for _, r := range s.Resources {
-		if r.Tier() == TierEnterprise {
+		if r.capabilities().ComplianceMonitoring {
 			return true
 		}
 	}

@@ -1,10 +1,14 @@
 package rules
 
-// Deletion windows in days: AWS's minimum we accept, and the production advice.
+import (
+	"github.com/mlprov/mlprov/internal/environments"
+)
+
+// Deletion windows in days: AWS's minimum we accept, and AWS's default.
+// The environment's advice is internal/environments.
 const (
-	minKeyDeletionWindow  = 7
-	prodKeyDeletionWindow = 30
-	defaultKeyDeletion    = 30
+	minKeyDeletionWindow = environments.MinKeyDeletionWindowDays
+	defaultKeyDeletion   = 30
 )
 
 func kms003() Rule {
@@ -38,8 +42,8 @@ func kms003() Rule {
 			if len(p) > 0 {
 				return p.result()
 			}
-			if r.Env() == "prod" && window < prodKeyDeletionWindow {
-				return AdvisoryViolation("%s is %d; %d days is advised in prod", windowPath, window, prodKeyDeletionWindow)
+			if advised := r.environment().KeyDeletionWindowDays; window < advised {
+				return AdvisoryViolation("%s is %d; %d days is advised in %s", windowPath, window, advised, r.Env())
 			}
 			return Pass()
 		},

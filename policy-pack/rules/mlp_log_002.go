@@ -11,7 +11,7 @@ func log002() Rule {
 		Peers:       Peers{Checkov: []string{"CKV_AWS_158"}},
 		Applies:     ofTypes(logGroupTypes...),
 		Check: func(r Resource, _ Stack) Result {
-			return enterpriseRequires(r, "kmsKeyId", "the log group is not KMS-encrypted")
+			return enterpriseRequires(r, customerManagedKey, "kmsKeyId", "the log group is not KMS-encrypted")
 		},
 	}
 }

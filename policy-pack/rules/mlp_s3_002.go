@@ -26,7 +26,7 @@ func s3002() Rule {
 		Peers:       Peers{Checkov: []string{"CKV_AWS_145"}, Trivy: []string{"AVD-AWS-0132"}, SecurityHub: []string{"S3.17"}},
 		Applies:     ofTypes(typeBucket, typeBucketV2, typeNativeBucket),
 		Check: func(r Resource, s Stack) Result {
-			if res, ok := enterpriseGate(r); !ok {
+			if res, ok := tierGate(r, customerManagedKey); !ok {
 				return res
 			}
 			return aspect.check(r, s)

@@ -25,7 +25,8 @@ func sm001() Rule {
 			if len(missing) > 0 {
 				p.add("missing product tags %s", strings.Join(missing, ", "))
 			}
-			if r.Env() == "prod" && !r.Protect {
+			// A test deployment (test-deploy) is destroyed by design.
+			if r.environment().DeletionProtection && !r.Protect && r.Tag(tags.TestID) == "" {
 				p.add("the prod model registry is not protected from deletion")
 			}
 			res := p.result()

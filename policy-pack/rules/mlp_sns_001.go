@@ -19,7 +19,7 @@ func sns001() Rule {
 			if key == "" {
 				return Violation("the topic is not encrypted (no kmsMasterKeyId)")
 			}
-			if res, ok := enterpriseGate(r); !ok {
+			if res, ok := tierGate(r, customerManagedKey); !ok {
 				return res
 			}
 			if awsManagedKey(key) {

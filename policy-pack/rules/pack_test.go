@@ -92,31 +92,43 @@ func TestCatalogueMetadata(t *testing.T) {
 	}
 }
 
-// specRuleIDs reads the rule IDs from the spec's table, or falls back to the
-// catalogue as it stood when the spec was written.
-func specRuleIDs(t *testing.T) []string {
-	b, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "spec", "POLICY-RULES.md"))
+// catalogueRows reads the rule table of policy-pack/RULES.md: rule ID →
+// enforcement.
+func catalogueRows(t *testing.T) map[string]Enforcement {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "RULES.md"))
 	if err != nil {
-		t.Log("spec not found next to the repo; using the built-in list")
-		return strings.Fields(`MLP-KMS-001 MLP-KMS-002 MLP-KMS-003 MLP-S3-001 MLP-S3-002 MLP-S3-003 MLP-S3-004 MLP-S3-005 MLP-S3-006
-			MLP-IAM-001 MLP-IAM-002 MLP-IAM-003 MLP-IAM-004 MLP-IAM-005 MLP-IAM-006 MLP-CB-001 MLP-CB-002 MLP-CB-003 MLP-CB-004
-			MLP-CP-001 MLP-CP-002 MLP-CP-003 MLP-EVT-001 MLP-LOG-001 MLP-LOG-002 MLP-CW-001 MLP-CW-002 MLP-SNS-001 MLP-SNS-002
-			MLP-VPC-001 MLP-VPC-002 MLP-SG-001 MLP-SG-002 MLP-SSM-001 MLP-SM-001 MLP-TAG-001`)
+		t.Fatalf("the rule catalogue lives in the repository: %v", err)
 	}
-	var ids []string
-	for _, m := range regexp.MustCompile(`(?m)^\|\s*(MLP-[A-Z0-9]+-[0-9]{3})\s*\|`).FindAllStringSubmatch(string(b), -1) {
-		ids = append(ids, m[1])
+	rows := map[string]Enforcement{}
+	for _, m := range regexp.MustCompile(`(?m)^\|\s*(MLP-[A-Z0-9]+-[0-9]{3})\s*\|\s*([a-z]+)\s*\|`).FindAllStringSubmatch(string(b), -1) {
+		if _, dup := rows[m[1]]; dup {
+			t.Errorf("RULES.md lists %s twice", m[1])
+		}
+		rows[m[1]] = Enforcement(m[2])
 	}
-	if len(ids) < 30 {
-		t.Fatalf("parsed only %d rule IDs from the spec table", len(ids))
+	if len(rows) == 0 {
+		t.Fatal("RULES.md has no rule rows")
 	}
-	return ids
+	return rows
 }
 
-func TestEverySpecRuleIsRegistered(t *testing.T) {
-	for _, id := range specRuleIDs(t) {
-		if _, ok := Lookup(id); !ok {
-			t.Errorf("%s is in POLICY-RULES.md but not registered", id)
+// TestCatalogueMatchesTheRules checks RULES.md against the registered rules in
+// both directions, with each rule's enforcement.
+func TestCatalogueMatchesTheRules(t *testing.T) {
+	rows := catalogueRows(t)
+	for id, enforcement := range rows {
+		rule, ok := Lookup(id)
+		switch {
+		case !ok:
+			t.Errorf("%s is in RULES.md but not registered", id)
+		case rule.Enforcement != enforcement:
+			t.Errorf("%s: RULES.md says %s, the rule is %s", id, enforcement, rule.Enforcement)
+		}
+	}
+	for _, r := range All() {
+		if _, ok := rows[r.ID]; !ok {
+			t.Errorf("%s is registered but missing from RULES.md", r.ID)
 		}
 	}
 }

@@ -3,7 +3,9 @@ package rules
 import (
 	"strings"
 
+	"github.com/mlprov/mlprov/internal/environments"
 	"github.com/mlprov/mlprov/internal/tags"
+	"github.com/mlprov/mlprov/internal/tiers"
 )
 
 // Resource is one resource as a rule sees it.
@@ -87,27 +89,49 @@ func (r Resource) Tier() string { return strings.ToLower(r.Tag(tags.Tier)) }
 func (r Resource) Env() string { return strings.ToLower(r.Tag(tags.Env)) }
 
 // TierEnterprise is the tier value enterprise-only rules apply to.
-const TierEnterprise = "enterprise"
+const TierEnterprise = tiers.Enterprise
 
-// enterpriseGate answers for enterprise-only rules: ok=false means stop and
-// return res (a pass for other tiers, unknown when the tags are unknown).
-func enterpriseGate(r Resource) (res Result, ok bool) {
+// capabilities are what the resource's tier tag promises (internal/tiers);
+// none for an untagged resource of a foreign stack.
+func (r Resource) capabilities() tiers.Capabilities {
+	c, _ := tiers.Of(r.Tier())
+	return c
+}
+
+// environment is what the resource's environment tag asks for
+// (internal/environments); the least strict for an untagged resource.
+func (r Resource) environment() environments.Properties {
+	p, _ := environments.Of(r.Env())
+	return p
+}
+
+// tierGate answers for rules that hold only on tiers with a capability
+// (customer managed key, boundary, private network): ok=false means stop
+// and return res (a pass for other tiers, unknown when the tags are unknown).
+func tierGate(r Resource, has func(tiers.Capabilities) bool) (res Result, ok bool) {
 	if _, unknown := r.Tags(); unknown {
 		return CannotJudge("tags"), false
 	}
-	if r.Tier() != TierEnterprise {
+	if !has(r.capabilities()) {
 		return Pass(), false
 	}
 	return Pass(), true
 }
 
-// isProdLike reports whether an environment needs the stricter gates.
-func isProdLike(env string) bool { return env == "staging" || env == "prod" }
+// Capability selectors of the tier-gated rules.
+func customerManagedKey(c tiers.Capabilities) bool { return c.CustomerManagedKey }
+
+// needsManualApproval reports whether an environment's deploys wait for a
+// manual approval.
+func needsManualApproval(env string) bool {
+	p, _ := environments.Of(env)
+	return p.ManualApproval
+}
 
 // enterpriseRequires judges an enterprise-only requirement that a property
 // be set; missing is the violation message.
-func enterpriseRequires(r Resource, path, missing string) Result {
-	if res, ok := enterpriseGate(r); !ok {
+func enterpriseRequires(r Resource, has func(tiers.Capabilities) bool, path, missing string) Result {
+	if res, ok := tierGate(r, has); !ok {
 		return res
 	}
 	v := r.Props.Get(path)

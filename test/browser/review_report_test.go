@@ -12,14 +12,16 @@ import (
 	"time"
 
 	"github.com/mlprov/mlprov/internal/cli"
+	"github.com/mlprov/mlprov/internal/testenv"
 )
 
 const (
-	chromiumPath = "/usr/bin/chromium"
+	chromiumPath = testenv.ChromiumPath
 	// The shipped enterprise example the review report is rendered from.
 	enterpriseConfig = "../../configs/globalbank-prod-c001-us-west-2-churn-ml-codecommit-standalone-ssm.yaml"
-	reportFile       = "ml/reports/globalbank-prod-c001-us-west-2-churn-ml-codecommit-standalone-ssm-review.html"
-	screenshot       = "../artifacts/review-report.png"
+	// {ml_name}-{scenario}-create-review-report-{timestamp}.html, the old tool's name.
+	reportGlob = "ml/reports/globalbank-prod-c001-us-west-2-churn-ml-codecommit-standalone-ssm-create-review-report-*.html"
+	screenshot = "../artifacts/review-report.png"
 )
 
 // sections are the review report's parts the issue asks for, by element
@@ -43,9 +45,7 @@ var consoleLine = regexp.MustCompile(`(?m)^.*(:CONSOLE[:(]|Uncaught).*$`)
 
 func requireChromium(t *testing.T) {
 	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Skipf("%s not found: run `make tools` (as root it runs apt-get install -y chromium) to enable the browser test", chromiumPath)
-	}
+	testenv.Chromium(t)
 }
 
 // openInChromium loads a file headless, dumps its DOM, optionally saves a
@@ -101,7 +101,11 @@ func TestReviewReportInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.Remove(screenshot)
-	dom, log := openInChromium(t, filepath.Join(workdir, reportFile), screenshot)
+	reports, _ := filepath.Glob(filepath.Join(workdir, reportGlob))
+	if len(reports) != 1 {
+		t.Fatalf("want one review report %s, got %v", reportGlob, reports)
+	}
+	dom, log := openInChromium(t, reports[0], screenshot)
 
 	for _, s := range sections {
 		start := strings.Index(dom, `<section id="`+s.id+`">`)

@@ -21,6 +21,7 @@ import (
 	"github.com/mlprov/mlprov/internal/config"
 	"github.com/mlprov/mlprov/internal/engine"
 	"github.com/mlprov/mlprov/internal/naming"
+	"github.com/mlprov/mlprov/internal/testenv"
 	"github.com/mlprov/mlprov/test/e2e"
 	"github.com/mlprov/mlprov/test/fakeaws/control"
 )
@@ -39,13 +40,18 @@ const commandTimeout = 5 * time.Minute
 
 // suite is what TestMain builds once for every test.
 var suite struct {
-	// skip is why the suite cannot run ("" when it can).
-	skip string
+	// unavailable is why the suite cannot run ("" when it can); each test
+	// then skips or fails through testenv.Missing.
+	unavailable string
+	// short is true with -short: the suite is skipped on request.
+	short bool
 	// root is an MLPROV_PULUMI_ROOT whose bin/ holds mlprov, the pinned
 	// pulumi CLI (a symlink) and the policy pack's analyzer.
 	root      string
 	mlprov    string
 	pluginDir string
+	// languageHostMark is written when the stand-in language host starts.
+	languageHostMark string
 }
 
 func TestMain(m *testing.M) {
@@ -55,12 +61,12 @@ func TestMain(m *testing.M) {
 
 func runSuite(m *testing.M) int {
 	if testing.Short() {
-		suite.skip = "end-to-end through the real Pulumi engine; skipped with -short"
+		suite.short = true
 		return m.Run()
 	}
-	pulumiCLI, err := pinnedPulumi()
+	pulumiCLI, err := testenv.PulumiCLI()
 	if err != nil {
-		suite.skip = err.Error()
+		suite.unavailable = err.Error()
 		return m.Run()
 	}
 	tmp, err := os.MkdirTemp("", "mlprov-e2e-")
@@ -73,33 +79,20 @@ func runSuite(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "e2e setup:", err)
 		return 1
 	}
-	return m.Run()
-}
-
-// pinnedPulumi finds $MLPROV_PULUMI_ROOT/bin/pulumi (the repository root
-// when unset) of the pinned version.
-func pinnedPulumi() (string, error) {
-	root := os.Getenv(engine.EnvPulumiRoot)
-	if root == "" {
-		root = repoRoot()
+	code := m.Run()
+	if started := languageHostStarted(); started != "" {
+		fmt.Fprintf(os.Stderr, "FAIL: the engine started the stand-in pulumi-language-go beside the CLI:\n%s", started)
+		return 1
 	}
-	path := filepath.Join(root, "bin", "pulumi")
-	out, err := exec.Command(path, "version").Output()
-	if err != nil {
-		return "", fmt.Errorf("no Pulumi CLI at %s (%v): run `make pulumi`", path, err)
-	}
-	if v := strings.TrimSpace(string(out)); v != "v"+engine.PinnedCLIVersion {
-		return "", fmt.Errorf("%s is %s, want v%s: run `make pulumi`", path, v, engine.PinnedCLIVersion)
-	}
-	return path, nil
+	return code
 }
 
 func repoRoot() string {
-	abs, err := filepath.Abs(filepath.Join("..", ".."))
+	root, err := testenv.RepoRoot()
 	if err != nil {
-		return "../.."
+		panic(err)
 	}
-	return abs
+	return root
 }
 
 // buildSuite builds mlprov, the analyzer and the fake AWS plugins under tmp.
@@ -118,6 +111,9 @@ func buildSuite(tmp, pulumiCLI string) error {
 	if err := os.Symlink(pulumiCLI, filepath.Join(bin, "pulumi")); err != nil {
 		return err
 	}
+	if err := writeFailingLanguageHost(bin, tmp); err != nil {
+		return err
+	}
 	for out, pkg := range map[string]string{suite.mlprov: "./cmd/mlprov", filepath.Join(bin, "pulumi-analyzer-policy-go"): "./policy-pack"} {
 		build := exec.CommandContext(ctx, "go", "build", "-o", out, pkg)
 		build.Dir = repoRoot()
@@ -126,6 +122,23 @@ func buildSuite(tmp, pulumiCLI string) error {
 		}
 	}
 	return control.BuildPlugins(ctx, suite.pluginDir)
+}
+
+// The official Pulumi release ships pulumi-language-go beside pulumi, and the
+// engine finds it there (first on the PATH mlprov gives the CLI). mlprov must
+// never need it: every suite run has a stand-in beside the CLI that fails
+// when started and leaves a mark, which TestMain checks after the tests.
+func writeFailingLanguageHost(bin, tmp string) error {
+	suite.languageHostMark = filepath.Join(tmp, "pulumi-language-go-started")
+	script := "#!/bin/sh\necho \"$0 $*\" >> " + suite.languageHostMark + "\n" +
+		"echo 'stand-in pulumi-language-go: mlprov must not start a language host' >&2\nexit 1\n"
+	return os.WriteFile(filepath.Join(bin, "pulumi-language-go"), []byte(script), 0o755)
+}
+
+// languageHostStarted reports the stand-in's starts ("" when never started).
+func languageHostStarted() string {
+	b, _ := os.ReadFile(suite.languageHostMark)
+	return string(b)
 }
 
 // product is one test's product: its own work directory (with the file
@@ -138,14 +151,20 @@ type product struct {
 	home    string
 	cfg     *config.Config
 	names   naming.Names
+	// env is added to mlprov's environment (the team-state tests' AWS
+	// credentials for the object store and KMS emulator).
+	env []string
 }
 
 // newProduct skips when the suite cannot run, else sets up configPath
 // (relative to the repository root) with its network seeded.
 func newProduct(t *testing.T, configPath string) *product {
 	t.Helper()
-	if suite.skip != "" {
-		t.Skip(suite.skip)
+	if suite.short {
+		t.Skip("end-to-end through the real Pulumi engine; skipped with -short")
+	}
+	if suite.unavailable != "" {
+		testenv.Missing(t, suite.unavailable, testenv.InstallPulumi)
 	}
 	p := &product{t: t, workdir: t.TempDir(), cloud: t.TempDir(), home: t.TempDir()}
 	src, err := os.ReadFile(filepath.Join(repoRoot(), configPath))
@@ -195,12 +214,12 @@ func (p *product) environ() []string {
 	for name, value := range control.PluginEnv(suite.pluginDir, p.cloud) {
 		env = append(env, name+"="+value)
 	}
-	return append(env,
+	return append(append(env,
 		engine.EnvPulumiRoot+"="+suite.root,
 		control.AccountEnv+"="+p.cfg.Client.AccountID,
 		"PULUMI_HOME="+p.home,
 		"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true",
-	)
+	), p.env...)
 }
 
 // run is one finished mlprov process.

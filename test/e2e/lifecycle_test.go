@@ -103,7 +103,11 @@ func TestTierLifecycle(t *testing.T) {
 			checkConfigChangeUpdatesOnlyAffected(t, p, tc)
 			checkDriftReportedExactly(t, p, tc)
 
+			// The pipelines have run: the versioned artifact bucket holds
+			// object versions, which S3 refuses to delete a bucket over.
+			writeArtifacts(t, p)
 			p.expect(exitOK, p.command("delete-product", "--force")...)
+			checkRulesExercised(t, p)
 			if left := p.cloudResources(); len(left) != 0 {
 				t.Errorf("delete-product left %d resources in the cloud, first %s %s", len(left), left[0].Type, left[0].ID)
 			}
@@ -203,4 +207,32 @@ func mustJSON(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// writeArtifacts puts object versions into every bucket, as pipeline runs do.
+func writeArtifacts(t *testing.T, p *product) {
+	t.Helper()
+	for _, r := range p.cloudResources() {
+		if r.Type == bucketType {
+			if err := control.WriteObjectVersions(p.cloud, r.ID, 3); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// checkRulesExercised: the lifecycle ran with every AWS rule of the double on;
+// the bucket's teardown and the product's size quotas were among them.
+func checkRulesExercised(t *testing.T, p *product) {
+	t.Helper()
+	applied, err := control.RulesApplied(p.cloud)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"s3-delete-bucket-not-empty", "s3-bucket-name", "iam-trust-policy-size", "ssm-parameter-name", "api:iam/CreateRole/RoleName"} {
+		if applied[want] == 0 {
+			t.Errorf("the lifecycle never applied AWS rule %s (applied: %v)", want, applied)
+		}
+	}
+	t.Logf("%d AWS rules applied over the lifecycle", len(applied))
 }

@@ -3,8 +3,6 @@ package fakeaws_test
 import (
 	"context"
 	"maps"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -22,6 +20,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/mlprov/mlprov/internal/testenv"
 	"github.com/mlprov/mlprov/test/fakeaws/control"
 )
 
@@ -38,24 +37,9 @@ const (
 	modelGroupType = "aws-native:sagemaker:ModelPackageGroup"
 )
 
-// pulumiRoot finds a Pulumi CLI root (a directory holding bin/pulumi).
-func pulumiRoot(t *testing.T) string {
-	t.Helper()
-	repoRoot, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, root := range []string{os.Getenv("MLPROV_PULUMI_ROOT"), repoRoot, "/tmp/pulumi-cli-build"} {
-		if root == "" {
-			continue
-		}
-		if _, err := os.Stat(filepath.Join(root, "bin", "pulumi")); err == nil {
-			return root
-		}
-	}
-	t.Skip("no Pulumi CLI: set MLPROV_PULUMI_ROOT to a directory holding bin/pulumi (make builds ./bin/pulumi)")
-	return ""
-}
+// pulumiRoot is a Pulumi CLI root (a folder holding bin/pulumi) of the pinned
+// CLI; testenv skips or fails when there is none.
+func pulumiRoot(t *testing.T) string { return testenv.PulumiRoot(t) }
 
 // e2eProgram is a small program exercising both fake plugins; withExtra adds
 // one more parameter so a later run has something to create.

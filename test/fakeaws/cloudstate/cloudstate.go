@@ -53,6 +53,9 @@ type Resource struct {
 	URN     string         `json:"urn,omitempty"`
 	Inputs  map[string]any `json:"inputs"`
 	Outputs map[string]any `json:"outputs"`
+	// ObjectVersions counts the object versions in a bucket (written by a
+	// test standing in for the pipelines); DeleteBucket fails while any exist.
+	ObjectVersions int `json:"objectVersions,omitempty"`
 }
 
 // Fault makes the next Times calls of Op on matching resources fail with
@@ -91,6 +94,8 @@ type Call struct {
 	Inputs map[string]any `json:"inputs,omitempty"`
 	// Error is the error the call returned, "" on success.
 	Error string `json:"error,omitempty"`
+	// Rules are the AWS rules (awsrules) the call was checked against.
+	Rules []string `json:"rules,omitempty"`
 }
 
 // SeededParameter is an SSM parameter that exists outside the stack.
@@ -105,6 +110,10 @@ type SeededVPC struct {
 	ID        string   `json:"id"`
 	CidrBlock string   `json:"cidrBlock"`
 	SubnetIDs []string `json:"subnetIds"`
+	// DNS attributes (both on unless a test turns one off); private DNS of an
+	// interface endpoint needs both.
+	DNSSupportDisabled   bool `json:"dnsSupportDisabled,omitempty"`
+	DNSHostnamesDisabled bool `json:"dnsHostnamesDisabled,omitempty"`
 }
 
 // AuthorizerConfig selects the policy the plugins enforce on every call.

@@ -9,6 +9,7 @@ package control
 import (
 	"errors"
 	"fmt"
+	"github.com/mlprov/mlprov/internal/awstypes"
 	"strings"
 
 	"github.com/mlprov/mlprov/test/fakeaws/cloudstate"
@@ -150,4 +151,36 @@ func SetAuthorizer(dir string, cfg AuthorizerConfig) error {
 		return err
 	}
 	return s.SetAuthorizer(cfg)
+}
+
+// WriteObjectVersions adds n object versions to a bucket behind the engine's
+// back, as the pipelines do when they run.
+func WriteObjectVersions(dir, bucketID string, n int) error {
+	s, err := cloudstate.Open(dir)
+	if err != nil {
+		return err
+	}
+	return s.UpdateResource(bucketType, bucketID, func(r *Resource) error {
+		r.ObjectVersions += n
+		return nil
+	})
+}
+
+// bucketType is the type token of the buckets the double holds.
+const bucketType = awstypes.S3BucketV2
+
+// RulesApplied returns every AWS rule the double applied to the calls so far
+// (awsrules), with how many calls each was applied to.
+func RulesApplied(dir string) (map[string]int, error) {
+	calls, err := Calls(dir)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int{}
+	for _, c := range calls {
+		for _, r := range c.Rules {
+			out[r]++
+		}
+	}
+	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/mlprov/mlprov/internal/awstypes"
 	"github.com/mlprov/mlprov/test/fakeaws/cloudstate"
 )
 
@@ -15,7 +16,7 @@ type invokeFunc func(s *Server, c *attrContext, args map[string]any) (map[string
 // invokes lists every data source the double serves; anything else fails
 // with a message saying where to add it.
 var invokes = map[string]invokeFunc{
-	"aws:index/getCallerIdentity:getCallerIdentity": func(s *Server, c *attrContext, _ map[string]any) (map[string]any, error) {
+	awstypes.GetCallerIdentity: func(s *Server, c *attrContext, _ map[string]any) (map[string]any, error) {
 		return map[string]any{
 			"id":        c.account,
 			"accountId": c.account,
@@ -23,17 +24,17 @@ var invokes = map[string]invokeFunc{
 			"userId":    "AIDAFAKEAWSTESTDOUBLE",
 		}, nil
 	},
-	"aws:index/getRegion:getRegion": func(_ *Server, c *attrContext, _ map[string]any) (map[string]any, error) {
+	awstypes.GetRegion: func(_ *Server, c *attrContext, _ map[string]any) (map[string]any, error) {
 		return map[string]any{
 			"id": c.region, "name": c.region, "region": c.region,
 			"endpoint":    "ec2." + c.region + ".amazonaws.com",
 			"description": "fakeaws region " + c.region,
 		}, nil
 	},
-	"aws:index/getPartition:getPartition": func(_ *Server, c *attrContext, _ map[string]any) (map[string]any, error) {
+	awstypes.GetPartition: func(_ *Server, c *attrContext, _ map[string]any) (map[string]any, error) {
 		return map[string]any{"id": c.partition, "partition": c.partition, "dnsSuffix": "amazonaws.com", "reverseDnsPrefix": "com.amazonaws"}, nil
 	},
-	"aws:ssm/getParameter:getParameter": func(s *Server, c *attrContext, args map[string]any) (map[string]any, error) {
+	awstypes.GetSSMParameter: func(s *Server, c *attrContext, args map[string]any) (map[string]any, error) {
 		name, _ := args["name"].(string)
 		p, version, err := s.parameter(name)
 		if err != nil {
@@ -45,7 +46,7 @@ var invokes = map[string]invokeFunc{
 			"arn": parameterARN(c, p.Name),
 		}, nil
 	},
-	"aws:ec2/getVpc:getVpc": func(s *Server, c *attrContext, args map[string]any) (map[string]any, error) {
+	awstypes.GetVPC: func(s *Server, c *attrContext, args map[string]any) (map[string]any, error) {
 		want := requestedIDs(args, "vpc-id")
 		vpcs, err := s.store.VPCs()
 		if err != nil {
@@ -63,7 +64,7 @@ var invokes = map[string]invokeFunc{
 		}
 		return nil, fmt.Errorf("fakeaws: no matching EC2 VPC found (looked for %v)", want)
 	},
-	"aws:ec2/getSubnet:getSubnet": func(s *Server, c *attrContext, args map[string]any) (map[string]any, error) {
+	awstypes.GetSubnet: func(s *Server, c *attrContext, args map[string]any) (map[string]any, error) {
 		want := requestedIDs(args, "subnet-id")
 		vpcs, err := s.store.VPCs()
 		if err != nil {
@@ -83,7 +84,7 @@ var invokes = map[string]invokeFunc{
 		}
 		return nil, fmt.Errorf("fakeaws: no matching EC2 Subnet found (looked for %v)", want)
 	},
-	"aws:ec2/getSubnets:getSubnets": func(s *Server, c *attrContext, args map[string]any) (map[string]any, error) {
+	awstypes.GetSubnets: func(s *Server, c *attrContext, args map[string]any) (map[string]any, error) {
 		vpcIDs := filterValues(args, "vpc-id")
 		vpcs, err := s.store.VPCs()
 		if err != nil {
@@ -99,7 +100,7 @@ var invokes = map[string]invokeFunc{
 		}
 		return map[string]any{"id": c.region, "ids": ids, "filters": args["filters"]}, nil
 	},
-	"aws:s3/getBucket:getBucket": func(s *Server, c *attrContext, args map[string]any) (map[string]any, error) {
+	awstypes.GetS3Bucket: func(s *Server, c *attrContext, args map[string]any) (map[string]any, error) {
 		name, _ := args["bucket"].(string)
 		r, err := s.store.GetResource(typeBucket, name)
 		if errors.Is(err, cloudstate.ErrNotFound) {
@@ -110,19 +111,19 @@ var invokes = map[string]invokeFunc{
 		}
 		return r.Outputs, nil
 	},
-	"aws-native:index:getAccountId": func(_ *Server, c *attrContext, _ map[string]any) (map[string]any, error) {
+	awstypes.NativeGetAccountID: func(_ *Server, c *attrContext, _ map[string]any) (map[string]any, error) {
 		return map[string]any{"accountId": c.account}, nil
 	},
-	"aws-native:index:getRegion": func(_ *Server, c *attrContext, _ map[string]any) (map[string]any, error) {
+	awstypes.NativeGetRegion: func(_ *Server, c *attrContext, _ map[string]any) (map[string]any, error) {
 		return map[string]any{"region": c.region}, nil
 	},
-	"aws-native:index:getPartition": func(_ *Server, c *attrContext, _ map[string]any) (map[string]any, error) {
+	awstypes.NativeGetPartition: func(_ *Server, c *attrContext, _ map[string]any) (map[string]any, error) {
 		return map[string]any{"partition": c.partition}, nil
 	},
-	"aws-native:index:getUrlSuffix": func(*Server, *attrContext, map[string]any) (map[string]any, error) {
+	awstypes.NativeGetURLSuffix: func(*Server, *attrContext, map[string]any) (map[string]any, error) {
 		return map[string]any{"urlSuffix": "amazonaws.com"}, nil
 	},
-	"aws-native:index:getSsmParameterString": func(s *Server, _ *attrContext, args map[string]any) (map[string]any, error) {
+	awstypes.NativeGetSSMParameterString: func(s *Server, _ *attrContext, args map[string]any) (map[string]any, error) {
 		name, _ := args["name"].(string)
 		p, _, err := s.parameter(name)
 		if err != nil {

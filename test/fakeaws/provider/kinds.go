@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+
+	"github.com/mlprov/mlprov/internal/awstypes"
 )
 
 // kind is what the double knows about one resource type: its physical name,
@@ -90,23 +92,23 @@ func noAttributes(*attrContext) map[string]any { return map[string]any{} }
 
 // Type tokens the program and the engine test use.
 const (
-	typeBucket                = "aws:s3/bucketV2:BucketV2"
-	typeSSMParameter          = "aws:ssm/parameter:Parameter"
-	typeModelPackageGroup     = "aws-native:sagemaker:ModelPackageGroup"
-	typeCodeStarConnection    = "aws:codestarconnections/connection:Connection"
-	typeCodeConnection        = "aws:codeconnections/connection:Connection"
-	typeTopicSubscription     = "aws:sns/topicSubscription:TopicSubscription"
-	typeCodeCommitRepository  = "aws:codecommit/repository:Repository"
-	typeKMSKey                = "aws:kms/key:Key"
-	typeVPCEndpoint           = "aws:ec2/vpcEndpoint:VpcEndpoint"
-	typeSecurityGroup         = "aws:ec2/securityGroup:SecurityGroup"
-	typeSecurityGroupRuleIn   = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
-	typeSecurityGroupRuleOut  = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
-	typeSecurityGroupRuleEC2  = "aws:ec2/securityGroupRule:SecurityGroupRule"
-	typeIAMRole               = "aws:iam/role:Role"
-	typeIAMPolicy             = "aws:iam/policy:Policy"
-	typeIAMRolePolicy         = "aws:iam/rolePolicy:RolePolicy"
-	typeIAMRolePolicyAttached = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+	typeBucket                = awstypes.S3BucketV2
+	typeSSMParameter          = awstypes.SSMParameter
+	typeModelPackageGroup     = awstypes.NativeSageMakerModelPackageGroup
+	typeCodeStarConnection    = awstypes.CodeStarConnection
+	typeCodeConnection        = awstypes.CodeConnection
+	typeTopicSubscription     = awstypes.SNSTopicSubscription
+	typeCodeCommitRepository  = awstypes.CodeCommitRepository
+	typeKMSKey                = awstypes.KMSKey
+	typeVPCEndpoint           = awstypes.VPCEndpoint
+	typeSecurityGroup         = awstypes.SecurityGroup
+	typeSecurityGroupRuleIn   = awstypes.SecurityGroupIngressRule
+	typeSecurityGroupRuleOut  = awstypes.SecurityGroupEgressRule
+	typeSecurityGroupRuleEC2  = awstypes.SecurityGroupRule
+	typeIAMRole               = awstypes.IAMRole
+	typeIAMPolicy             = awstypes.IAMPolicy
+	typeIAMRolePolicy         = awstypes.IAMRolePolicy
+	typeIAMRolePolicyAttached = awstypes.IAMRolePolicyAttachment
 )
 
 // s3BucketSubresource is a bucket setting (versioning, encryption, policy…)
@@ -166,14 +168,14 @@ var kinds = map[string]kind{
 			}
 		},
 	},
-	"aws:s3/bucketVersioningV2:BucketVersioningV2":                                               s3BucketSubresource,
-	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": s3BucketSubresource,
-	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":                                     s3BucketSubresource,
-	"aws:s3/bucketOwnershipControls:BucketOwnershipControls":                                     s3BucketSubresource,
-	"aws:s3/bucketPolicy:BucketPolicy":                                                           s3BucketSubresource,
-	"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2":                       s3BucketSubresource,
-	"aws:s3/bucketLoggingV2:BucketLoggingV2":                                                     s3BucketSubresource,
-	"aws:s3/bucketNotification:BucketNotification":                                               s3BucketSubresource,
+	awstypes.S3BucketVersioning:        s3BucketSubresource,
+	awstypes.S3BucketEncryption:        s3BucketSubresource,
+	awstypes.S3BucketPublicAccessBlock: s3BucketSubresource,
+	awstypes.S3BucketOwnershipControls: s3BucketSubresource,
+	awstypes.S3BucketPolicy:            s3BucketSubresource,
+	awstypes.S3BucketLifecycle:         s3BucketSubresource,
+	awstypes.S3BucketLogging:           s3BucketSubresource,
+	awstypes.S3BucketNotification:      s3BucketSubresource,
 	typeSSMParameter: {
 		nameProperty: "name",
 		attributes: func(c *attrContext) map[string]any {
@@ -218,16 +220,16 @@ var kinds = map[string]kind{
 	},
 	typeCodeStarConnection: connectionKind("codestar-connections"),
 	typeCodeConnection:     connectionKind("codeconnections"),
-	"aws:codebuild/project:Project": {
+	awstypes.CodeBuildProject: {
 		nameProperty: "name",
 		newID:        func(c *attrContext) string { return c.arn("codebuild", "project/"+c.name) },
 		attributes: func(c *attrContext) map[string]any {
 			return map[string]any{"arn": c.id, "badgeUrl": ""}
 		},
 	},
-	"aws:codepipeline/pipeline:Pipeline": namedWithARN("codepipeline", ""),
-	"aws:cloudwatch/eventRule:EventRule": namedWithARN("events", "rule/", "eventBusName"),
-	"aws:cloudwatch/eventTarget:EventTarget": {
+	awstypes.CodePipeline: namedWithARN("codepipeline", ""),
+	awstypes.EventRule:    namedWithARN("events", "rule/", "eventBusName"),
+	awstypes.EventTarget: {
 		replaceOn: []string{"rule", "targetId", "eventBusName"},
 		newID: func(c *attrContext) string {
 			return c.input("rule") + "-" + c.input("targetId")
@@ -277,13 +279,13 @@ var kinds = map[string]kind{
 		newID:      func(c *attrContext) string { return c.input("role") + "-" + randomHex(20) },
 		attributes: noAttributes,
 	},
-	"aws:cloudwatch/dashboard:Dashboard": {
+	awstypes.Dashboard: {
 		nameProperty: "dashboardName",
 		attributes: func(c *attrContext) map[string]any {
 			return map[string]any{"dashboardArn": c.globalArn("cloudwatch", "dashboard/"+c.name)}
 		},
 	},
-	"aws:sns/topic:Topic": {
+	awstypes.SNSTopic: {
 		nameProperty: "name",
 		newID:        func(c *attrContext) string { return c.arn("sns", c.name) },
 		attributes: func(c *attrContext) map[string]any {
@@ -302,7 +304,7 @@ var kinds = map[string]kind{
 			}
 		},
 	},
-	"aws:sns/topicPolicy:TopicPolicy": {
+	awstypes.SNSTopicPolicy: {
 		replaceOn:  []string{"arn"},
 		newID:      idFromInput("arn"),
 		attributes: func(c *attrContext) map[string]any { return map[string]any{"owner": c.account} },
@@ -313,7 +315,7 @@ var kinds = map[string]kind{
 			return map[string]any{"arn": c.arn("kms", "key/"+c.id), "keyId": c.id}
 		},
 	},
-	"aws:kms/alias:Alias": {
+	awstypes.KMSAlias: {
 		nameProperty: "name",
 		attributes: func(c *attrContext) map[string]any {
 			target := c.input("targetKeyId")
@@ -345,16 +347,16 @@ var kinds = map[string]kind{
 			return map[string]any{"arn": c.arn("ec2", "security-group/"+c.id), "ownerId": c.account}
 		},
 	},
-	typeSecurityGroupRuleIn:            securityGroupRuleKind("sgr"),
-	typeSecurityGroupRuleOut:           securityGroupRuleKind("sgr"),
-	typeSecurityGroupRuleEC2:           securityGroupRuleKind("sgrule"),
-	"aws:cloudwatch/logGroup:LogGroup": namedWithARN("logs", "log-group:"),
-	"aws:cloudwatch/logMetricFilter:LogMetricFilter": {
+	typeSecurityGroupRuleIn:  securityGroupRuleKind("sgr"),
+	typeSecurityGroupRuleOut: securityGroupRuleKind("sgr"),
+	typeSecurityGroupRuleEC2: securityGroupRuleKind("sgrule"),
+	awstypes.LogGroup:        namedWithARN("logs", "log-group:"),
+	awstypes.LogMetricFilter: {
 		nameProperty: "name",
 		replaceOn:    []string{"logGroupName"},
 		attributes:   noAttributes,
 	},
-	"aws:cloudwatch/metricAlarm:MetricAlarm": namedWithARN("cloudwatch", "alarm:"),
+	awstypes.MetricAlarm: namedWithARN("cloudwatch", "alarm:"),
 }
 
 // kindOf returns the table entry for token, or a generic one: named by its

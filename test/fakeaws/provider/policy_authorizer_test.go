@@ -117,8 +117,11 @@ func TestPolicyAuthorizerPassRoleOnlyToTheRightService(t *testing.T) {
 	wantDenied(t, err, "iam:PassRole on resource: arn:aws:iam::123456789012:role/techcorp-dev-t001-churn-codepipeline-role")
 }
 
-func TestPolicyAuthorizerTagScopedKeyAndProductionMFA(t *testing.T) {
-	s, _, doc := enforcing(t, "aws", enterpriseConfig, nil)
+// mfa is a session that signed in with MFA.
+var mfa = map[string][]string{"aws:MultiFactorAuthPresent": {"true"}}
+
+func TestPolicyAuthorizerTagScopedKey(t *testing.T) {
+	s, _, doc := enforcing(t, "aws", enterpriseConfig, mfa)
 	key := inputsOf(t, doc, "aws:kms/key:Key")
 	keyID, _ := mustCreate(t, s, "aws:kms/key:Key", "key", key)
 
@@ -128,26 +131,24 @@ func TestPolicyAuthorizerTagScopedKeyAndProductionMFA(t *testing.T) {
 	wantDenied(t, err, "kms:CreateKey on resource: *")
 
 	alias := inputsOf(t, doc, "aws:kms/alias:Alias")
-	alias["targetKeyId"] = keyID // the alias grant reads the key's tags from the store
+	alias["targetKeyId"] = keyID // the alias's key ARN is authorized by the key's tags, read from the store
 	aliasID, _ := mustCreate(t, s, "aws:kms/alias:Alias", "alias", alias)
-
-	_, err = s.Delete(context.Background(), &pulumirpc.DeleteRequest{Type: "aws:kms/alias:Alias", Id: aliasID})
-	wantDenied(t, err, "kms:DeleteAlias")
-	if err != nil && !strings.Contains(err.Error(), "explicit deny") {
-		t.Errorf("production delete without MFA: %v, want the explicit MFA deny", err)
-	}
-
-	withMFA, _, _ := enforcing(t, "aws", enterpriseConfig, map[string][]string{"aws:MultiFactorAuthPresent": {"true"}})
-	keyID, _ = mustCreate(t, withMFA, "aws:kms/key:Key", "key", inputsOf(t, doc, "aws:kms/key:Key"))
-	alias["targetKeyId"] = keyID
-	aliasID, _ = mustCreate(t, withMFA, "aws:kms/alias:Alias", "alias", alias)
-	if _, err := withMFA.Delete(context.Background(), &pulumirpc.DeleteRequest{Type: "aws:kms/alias:Alias", Id: aliasID}); err != nil {
+	if _, err := s.Delete(context.Background(), &pulumirpc.DeleteRequest{Type: "aws:kms/alias:Alias", Id: aliasID}); err != nil {
 		t.Errorf("production delete with MFA: %v", err)
 	}
 }
 
+func TestPolicyAuthorizerProductionMutationsNeedMFA(t *testing.T) {
+	s, _, doc := enforcing(t, "aws", enterpriseConfig, map[string][]string{"aws:MultiFactorAuthPresent": {"false"}})
+	_, err := create(t, s, "aws:kms/key:Key", "key", inputsOf(t, doc, "aws:kms/key:Key"))
+	wantDenied(t, err, "kms:CreateKey")
+	if err != nil && !strings.Contains(err.Error(), "explicit deny") {
+		t.Errorf("production create without MFA: %v, want the explicit MFA deny", err)
+	}
+}
+
 func TestPolicyAuthorizerInvokes(t *testing.T) {
-	s, _, _ := enforcing(t, "aws", enterpriseConfig, nil)
+	s, _, _ := enforcing(t, "aws", enterpriseConfig, mfa)
 	invoke := func(tok string, args map[string]any) error {
 		_, err := s.Invoke(context.Background(), &pulumirpc.InvokeRequest{Tok: tok, Args: mustStruct(t, args)})
 		return err
@@ -158,7 +159,9 @@ func TestPolicyAuthorizerInvokes(t *testing.T) {
 	err := invoke("aws:ssm/getParameter:getParameter", map[string]any{"name": "/vpc/someone-else-vpc/VPCId"})
 	wantDenied(t, err, "ssm:GetParameter")
 	err = invoke("aws:ec2/getInstance:getInstance", map[string]any{})
-	wantDenied(t, err, `no permissions known for "aws:ec2/getInstance:getInstance"`)
+	if err == nil || !strings.Contains(err.Error(), "no such call in the provider model") {
+		t.Errorf("an invoke the model does not list: %v, want it failed", err)
+	}
 }
 
 func TestPolicyAuthorizerConfigErrors(t *testing.T) {

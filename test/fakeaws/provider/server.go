@@ -205,6 +205,9 @@ func (s *Server) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulum
 	call := cloudstate.Call{Op: cloudstate.OpCreate, Type: typ, Name: c.name, Inputs: inputs}
 	err := s.admit(call, c.name)
 	if err == nil {
+		err = s.checkAWSRules(&call, inputs)
+	}
+	if err == nil {
 		c.id = c.name
 		if k.newID != nil {
 			c.id = k.newID(c)
@@ -286,6 +289,9 @@ func (s *Server) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulum
 	if err == nil {
 		err = s.admit(call, stored.Name, id)
 	}
+	if err == nil {
+		err = s.checkAWSRules(&call, news)
+	}
 	var outputs map[string]any
 	if err == nil {
 		c := s.attrContext(typ, news, stored.Outputs)
@@ -313,6 +319,9 @@ func (s *Server) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*empty
 	call := cloudstate.Call{Op: cloudstate.OpDelete, Type: typ, ID: id, Name: stored.Name}
 	if err == nil {
 		err = s.admit(call, stored.Name, id)
+	}
+	if err == nil && stored.ID != "" {
+		err = s.checkAWSRules(&call, toMap(req.GetProperties()))
 	}
 	if err == nil {
 		_, err = s.store.DeleteResource(typ, id)

@@ -1,0 +1,220 @@
+package iampolicy
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/mlprov/mlprov/components/policydoc"
+	"github.com/mlprov/mlprov/internal/config"
+)
+
+// The external evaluator is @cloud-copilot/iam-simulate (pinned in
+// testdata/iamsim/package-lock.json), run with Node: an IAM implementation
+// that shares nothing with evaluate.go.
+const (
+	iamsimDir     = "testdata/iamsim"
+	iamsimInstall = "make iamsim (npm ci --prefix internal/iampolicy/testdata/iamsim)"
+)
+
+// verdicts of the external evaluator, by mlprov's Decision.
+var externalVerdict = map[Decision]string{Allowed: "Allowed", ExplicitDeny: "ExplicitlyDenied", ImplicitDeny: "ImplicitlyDenied"}
+
+// iamSimulator checks Node and the installed evaluator; without them the
+// test skips, or fails under CI=true, naming the install command.
+func iamSimulator(t *testing.T) {
+	t.Helper()
+	missing := ""
+	if _, err := exec.LookPath("node"); err != nil {
+		missing = "node is not on PATH (install Node.js, e.g. apt-get install -y nodejs npm)"
+	} else if _, err := os.Stat(filepath.Join(iamsimDir, "node_modules", "@cloud-copilot", "iam-simulate")); err != nil {
+		missing = "the external IAM evaluator is not installed: run " + iamsimInstall
+	}
+	switch {
+	case missing == "":
+	case os.Getenv("CI") == "true":
+		t.Fatal(missing)
+	default:
+		t.Skip(missing)
+	}
+}
+
+// simRequest is one request in the evaluator's input.
+type simRequest struct {
+	Action    string              `json:"action"`
+	Resource  string              `json:"resource"`
+	Account   string              `json:"account"`
+	Principal string              `json:"principal"`
+	Context   map[string][]string `json:"context"`
+	// ResourcePolicy is the resource's own policy where AWS requires one.
+	ResourcePolicy *policydoc.Document `json:"resourcePolicy,omitempty"`
+}
+
+// defaultKeyPolicy is the default KMS key policy, which lets IAM policies of
+// the key's account grant access to it (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html).
+// A KMS request needs the key policy too; with this one the verdict is the
+// identity policy's, which is what these tests judge.
+func defaultKeyPolicy(account string) *policydoc.Document {
+	d := policydoc.New(policydoc.Statement{Sid: "EnableIAMUserPermissions", Effect: "Allow",
+		Principal: &policydoc.Principal{AWS: []string{"arn:aws:iam::" + account + ":root"}}, Action: []string{"kms:*"}, Resource: []string{"*"}})
+	return &d
+}
+
+// judgeExternally returns the external evaluator's verdict on each request.
+func judgeExternally(t *testing.T, policy []policydoc.Document, reqs []simRequest) []string {
+	t.Helper()
+	in, err := json.Marshal(map[string]any{"policies": policy, "requests": reqs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("node", "evaluate.js")
+	cmd.Dir = iamsimDir
+	cmd.Stdin = bytes.NewReader(in)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("external evaluator: %v\n%s", err, stderr.String())
+	}
+	var verdicts []string
+	if err := json.Unmarshal(out, &verdicts); err != nil || len(verdicts) != len(reqs) {
+		t.Fatalf("external evaluator answered %d verdicts for %d requests: %v", len(verdicts), len(reqs), err)
+	}
+	return verdicts
+}
+
+// judged is one request with both evaluators' verdicts.
+type judged struct {
+	modelRequest
+	sim      simRequest
+	internal Decision
+	external string
+}
+
+// judgeBoth evaluates every request with mlprov's evaluator and the external one.
+func judgeBoth(t *testing.T, policy []policydoc.Document, reqs []modelRequest, sessions []simRequest) []judged {
+	t.Helper()
+	var sims []simRequest
+	var out []judged
+	seen := map[string]bool{}
+	for _, q := range reqs {
+		for _, s := range sessions {
+			r := session(q.Request, s.Context[mfaKey][0] == "true", s.Principal)
+			sim := simRequest{Action: r.Action, Resource: r.Resource, Account: resourceAccount(r.Resource, s.Account), Principal: s.Principal, Context: r.Context}
+			if strings.Contains(r.Resource, ":kms:") && strings.Contains(r.Resource, ":key/") {
+				sim.ResourcePolicy = defaultKeyPolicy(sim.Account)
+			}
+			key := fmt.Sprint(sim)
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			got, err := Evaluate(policy, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sims = append(sims, sim)
+			out = append(out, judged{modelRequest: q, sim: sim, internal: got})
+		}
+	}
+	for i, v := range judgeExternally(t, policy, sims) {
+		out[i].external = v
+	}
+	return out
+}
+
+// resourceAccount is the account in an ARN, else the caller's.
+func resourceAccount(arn, caller string) string {
+	if parts := strings.Split(arn, ":"); len(parts) > 4 && parts[4] != "" {
+		return parts[4]
+	}
+	return caller
+}
+
+func caller(account, principal string, mfa bool) simRequest {
+	return simRequest{Account: account, Principal: principal, Context: map[string][]string{mfaKey: {fmt.Sprint(mfa)}}}
+}
+
+// TestExternalEvaluatorJudgesThePolicy evaluates, for every shipped config,
+// every request the provider model implies (create, no-op/refresh read,
+// each property update, delete, invokes) with the external evaluator and
+// with mlprov's: both must agree on every request, the product's own
+// requests must be allowed as the environment table says, and another
+// product's, tenant's, environment's or account's requests denied.
+func TestExternalEvaluatorJudgesThePolicy(t *testing.T) {
+	iamSimulator(t)
+	m := providerModel(t)
+	files := make([]string, 0)
+	cfgs := configs(t)
+	for f := range cfgs {
+		files = append(files, f)
+	}
+	sort.Strings(files)
+	total := 0
+	for _, file := range files {
+		cfg := cfgs[file]
+		t.Run(file, func(t *testing.T) {
+			product := *cfg
+			if product.IsProd() {
+				product.Environment.CIDeployerRoleARN = "arn:aws:iam::" + product.Client.AccountID + ":role/ml-deployer-ci"
+			}
+			doc := renderConfig(t, &product)
+			policy := generate(t, doc)
+			account := product.Client.AccountID
+			human := "arn:aws:iam::" + account + ":role/human-operator"
+			sessions := []simRequest{caller(account, human, true)}
+			if product.IsProd() {
+				sessions = append(sessions, caller(account, human, false), caller(account, product.Environment.CIDeployerRoleARN, false))
+			}
+			own := judgeBoth(t, policy, modelRequests(t, m, doc), sessions)
+			var foreign []judged
+			for what, other := range otherProductsAndAccount(&product) {
+				for _, j := range judgeBoth(t, policy, modelRequests(t, m, renderConfig(t, other)), sessions[:1]) {
+					j.what = what + ": " + j.what
+					foreign = append(foreign, j)
+				}
+			}
+			total += len(own) + len(foreign)
+			for _, j := range append(own, foreign...) {
+				if j.external != externalVerdict[j.internal] {
+					t.Errorf("%s: %s %v: mlprov says %v, iam-simulate says %s", j.what, j.Request, j.sim.Context, j.internal, j.external)
+				}
+			}
+			for _, j := range own {
+				if want := expectedForOwn(&product, j); j.external != want {
+					t.Errorf("%s: %s as %s (MFA %s): iam-simulate says %s, want %s (%s)", j.what, j.Request, j.sim.Principal, j.sim.Context[mfaKey][0], j.external, want, j.Src)
+				}
+			}
+			ownKeys := map[string]bool{}
+			for _, j := range own {
+				ownKeys[j.Action+" "+j.Resource] = true
+			}
+			for _, j := range foreign {
+				if !ownKeys[j.Action+" "+j.Resource] && !sharedByDesign(j.Request) && j.external == "Allowed" {
+					t.Errorf("%s: %s is allowed by iam-simulate", j.what, j.Request)
+				}
+			}
+		})
+	}
+	t.Logf("%d requests judged by both evaluators", total)
+}
+
+// expectedForOwn is the environment table for one of the product's own
+// requests: dev and test allow all; staging denies deleting stateful
+// resources; prod denies mutations without MFA except for the CI role.
+func expectedForOwn(cfg *config.Config, j judged) string {
+	mfa := j.sim.Context[mfaKey][0] == "true"
+	switch {
+	case cfg.Environment.Env == "staging" && j.stateful:
+		return "ExplicitlyDenied"
+	case cfg.IsProd() && !mfa && j.sim.Principal != cfg.Environment.CIDeployerRoleARN && isMutatingAPI(j.API):
+		return "ExplicitlyDenied"
+	}
+	return "Allowed"
+}
