@@ -166,7 +166,7 @@ var table = map[string][]grant{
 	// --- Compliance trail (terraform-provider-aws internal/service/cloudtrail/trail.go:
 	// create = CreateTrail + StartLogging, read = DescribeTrails, GetTrailStatus,
 	// ListTags; the selector reads only happen with custom selectors) ------
-	"aws:cloudtrail/trail:Trail": {
+	awstypes.CloudTrail: {
 		{sid: "CloudTrailDescribe", ops: always, on: everywhere, actions: []string{"cloudtrail:DescribeTrails"}},
 		{sid: "CloudTrail", ops: always, on: ownName(naming.ARNs.Trail), actions: []string{"cloudtrail:GetTrailStatus", "cloudtrail:ListTags"}},
 		{sid: "CloudTrail", ops: onCreate, on: ownName(naming.ARNs.Trail), actions: []string{"cloudtrail:CreateTrail"}},

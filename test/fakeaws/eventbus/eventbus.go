@@ -9,14 +9,15 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/mlprov/mlprov/internal/awstypes"
 	"github.com/mlprov/mlprov/test/fakeaws/cloudstate"
 	"github.com/mlprov/mlprov/test/fakeaws/eventpattern"
 )
 
 // Type tokens of the resources the bus reads.
 const (
-	typeRule   = "aws:cloudwatch/eventRule:EventRule"
-	typeTarget = "aws:cloudwatch/eventTarget:EventTarget"
+	typeRule   = awstypes.EventRule
+	typeTarget = awstypes.EventTarget
 )
 
 // Route returns the ARNs of the targets the event reaches, sorted.
