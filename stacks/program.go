@@ -12,6 +12,7 @@ import (
 	"github.com/mlprov/mlprov/components/network"
 	"github.com/mlprov/mlprov/components/outputs"
 	"github.com/mlprov/mlprov/components/pipeline"
+	"github.com/mlprov/mlprov/components/policydoc"
 	"github.com/mlprov/mlprov/components/registry"
 	"github.com/mlprov/mlprov/components/source"
 	"github.com/mlprov/mlprov/components/storage"
@@ -81,6 +82,8 @@ type product struct {
 	tags      map[string]string
 	retention int
 	protect   bool
+	// boundaryArn is the permission boundary of every role (nil without one).
+	boundaryArn pulumi.StringInput
 	// emptyBucketOnDelete lets a delete remove the artifact bucket's objects.
 	emptyBucketOnDelete bool
 
@@ -173,9 +176,13 @@ func (p *product) run(ctx *pulumi.Context) error {
 		if p.caps.CustomerManagedKey {
 			keyAlias = n.KMSAlias
 		}
+		policies := identity.Policies(access).All()
+		if p.caps.ComplianceMonitoring {
+			policies = append(policies, monitoring.TrailDeliveryPolicy(p.arns, n.ComplianceLogGroup))
+		}
 		b, err := boundary.New(ctx, "boundary", boundary.Args{
 			PolicyName: n.PermissionBoundary,
-			Policies:   identity.Policies(access).All(),
+			Policies:   policies,
 			KeyAlias:   keyAlias,
 			// Regional names start with Base, IAM names with IAMBase.
 			ResourcePrefixes: []string{n.Base, n.IAMBase},
@@ -186,6 +193,7 @@ func (p *product) run(ctx *pulumi.Context) error {
 			return err
 		}
 		boundaryArn = b.PolicyArn
+		p.boundaryArn = b.PolicyArn
 	}
 	roles, err := identity.New(ctx, "identity", identity.Args{
 		Access: access, PermissionBoundaryArn: boundaryArn, Tags: p.tags,
@@ -197,8 +205,10 @@ func (p *product) run(ctx *pulumi.Context) error {
 	var keyArn pulumi.StringInput
 	if p.caps.CustomerManagedKey {
 		logGroups := []string{n.BuildLogGroup, n.DeployLogGroup}
+		var services []policydoc.Statement
 		if p.caps.ComplianceMonitoring {
 			logGroups = append(logGroups, n.ComplianceLogGroup)
+			services = append(services, monitoring.TrailKeyStatement(p.arns, n.ComplianceTrail))
 		}
 		key, err := p.newKey(ctx, "encryption", encryption.Args{
 			Alias:           n.KMSAlias,
@@ -206,6 +216,7 @@ func (p *product) run(ctx *pulumi.Context) error {
 			RoleArns:        roles.All(),
 			LogGroupNames:   logGroups,
 			AlarmsAndEvents: p.caps.Alerts,
+			ServiceAccess:   services,
 			Protect:         p.protect,
 		}, providers)
 		if err != nil {
@@ -349,6 +360,7 @@ func (p *product) network(ctx *pulumi.Context, awsProvider pulumi.ProviderResour
 	}
 	if standalone {
 		args.CreateSecurityGroup = &network.NewSecurityGroup{Name: n.EndpointSecurityGroup, VpcCIDR: where.VpcCIDR}
+		args.BuildSecurityGroup = &network.NewSecurityGroup{Name: n.BuildSecurityGroup, VpcCIDR: where.VpcCIDR}
 	} else {
 		args.SecurityGroupID = where.SecurityGroupID
 	}
@@ -363,10 +375,16 @@ func (p *product) network(ctx *pulumi.Context, awsProvider pulumi.ProviderResour
 	if standalone {
 		p.publish(naming.OutSecurityGroupID, endpoints.SecurityGroupID)
 	}
+	// Builds run in their own group (standalone) or in the group the
+	// security-group provisioner publishes (sgprov), never in the endpoints'.
+	buildGroup := where.SecurityGroupID
+	if standalone {
+		buildGroup = endpoints.BuildSecurityGroupID
+	}
 	return &pipeline.VPC{
 		VpcID:            where.VpcID,
 		SubnetIDs:        where.SubnetIDs,
-		SecurityGroupIDs: pulumi.StringArray{endpoints.SecurityGroupID},
+		SecurityGroupIDs: pulumi.StringArray{buildGroup},
 	}, nil
 }
 
@@ -441,7 +459,28 @@ func (p *product) monitoring(ctx *pulumi.Context, keyArn pulumi.StringInput, ale
 		return err
 	}
 	p.publish(naming.OutLogGroupName, compliance.LogGroupName)
-	return nil
+
+	// The product's own trail feeds the log group (see README, "Compliance").
+	archive, err := storage.New(ctx, "compliance-trail-bucket", storage.Args{
+		BucketName: n.TrailBucket, KMSKeyArn: keyArn, Protect: p.protect, EmptyOnDelete: p.emptyBucketOnDelete,
+		ARNs: p.arns, Tags: p.tags,
+		ServiceAccess: monitoring.TrailBucketStatements(p.arns, n.TrailBucket, n.ComplianceTrail),
+	}, providers)
+	if err != nil {
+		return err
+	}
+	_, err = monitoring.NewTrail(ctx, "compliance-trail", monitoring.TrailArgs{
+		TrailName:             n.ComplianceTrail,
+		BucketName:            archive.BucketName,
+		BucketPolicy:          archive.Policy,
+		LogGroupName:          compliance.LogGroupName,
+		RoleName:              n.CloudTrailRole,
+		PermissionBoundaryArn: p.boundaryArn,
+		KMSKeyArn:             keyArn,
+		ARNs:                  p.arns,
+		Tags:                  p.tags,
+	}, providers)
+	return err
 }
 
 // newKey creates a KMS key of the product: every key gets the same deletion

@@ -53,18 +53,32 @@ func TestNetworkEndpointsPerModeAndVPCSource(t *testing.T) {
 				}
 				var wantSG string
 				sgs := rec.ByType(tSG)
+				n := naming.For(cfg)
+				wantBuildSG := wantSG
 				if mode == config.NetworkStandalone {
-					sg := one(t, rec, tSG)
-					checkEndpointGroup(t, sg, wantVPC)
+					if len(sgs) != 2 {
+						t.Fatalf("standalone creates %d security groups, want the endpoints' and the builds'", len(sgs))
+					}
+					checkEndpointGroup(t, byName(t, rec, tSG, n.EndpointSecurityGroup), wantVPC)
+					builds := byName(t, rec, tSG, n.BuildSecurityGroup)
+					if builds.Inputs["ingress"] != nil && len(builds.Inputs["ingress"].([]any)) != 0 {
+						t.Errorf("builds' group allows ingress: %v", builds.Inputs["ingress"])
+					}
+					if len(builds.Inputs["egress"].([]any)) != 2 {
+						t.Errorf("builds' group egress %v, want HTTPS to the VPC and to the S3 prefix list", builds.Inputs["egress"])
+					}
 					wantSG = "sg-" // synthesized id
+					wantBuildSG = "sg-"
 				} else {
 					if len(sgs) != 0 {
 						t.Fatalf("sgprov creates %d security groups", len(sgs))
 					}
 					wantSG = provtemplate.Placeholder("ssm:" + naming.SecurityGroupParameter(cfg))
+					wantBuildSG = wantSG
 				}
 
 				services := map[string]string{}
+				var endpointGroup string
 				for _, ep := range rec.ByType(tEndpoint) {
 					in := ep.Inputs
 					service := strings.TrimPrefix(str(in["serviceName"]), "com.amazonaws."+testRegion+".")
@@ -85,20 +99,33 @@ func TestNetworkEndpointsPerModeAndVPCSource(t *testing.T) {
 						continue
 					}
 					sgIDs := strs(in["securityGroupIds"])
+					endpointGroup = sgIDs[0]
 					if in["privateDnsEnabled"] != true || !slices.Equal(strs(in["subnetIds"]), wantSubnets) ||
 						len(sgIDs) != 1 || !strings.HasPrefix(sgIDs[0], wantSG) {
 						t.Errorf("%s interface endpoint: dns %v subnets %v sg %v", service, in["privateDnsEnabled"], in["subnetIds"], sgIDs)
 					}
 				}
-				want := map[string]string{"sagemaker.api": "Interface", "sagemaker.runtime": "Interface", "sts": "Interface", "s3": "Gateway", "kms": "Interface"}
+				want := map[string]string{"sagemaker.api": "Interface", "sagemaker.runtime": "Interface", "sts": "Interface", "logs": "Interface", "s3": "Gateway", "kms": "Interface"}
 				if !mapsEqual(services, want) {
 					t.Errorf("endpoints %v, want %v", services, want)
 				}
 
-				project := byName(t, rec, tProject, naming.For(cfg).BuildProject)
+				project := byName(t, rec, tProject, n.BuildProject)
 				vc := obj(project.Inputs["vpcConfig"])
 				if str(vc["vpcId"]) != wantVPC || !slices.Equal(strs(vc["subnets"]), wantSubnets) {
 					t.Errorf("build project vpcConfig %v", vc)
+				}
+				groups := strs(vc["securityGroupIds"])
+				if len(groups) != 1 || !strings.HasPrefix(groups[0], wantBuildSG) ||
+					(mode == config.NetworkStandalone && groups[0] == endpointGroup) {
+					t.Errorf("build project runs in %v, want the builds' own group (endpoints use %s)", groups, endpointGroup)
+				}
+				vars := map[string]string{}
+				for _, v := range obj(project.Inputs["environment"])["environmentVariables"].([]any) {
+					vars[str(obj(v)["name"])] = str(obj(v)["value"])
+				}
+				if vars["VPC_SUBNET_IDS"] != strings.Join(wantSubnets, ",") || vars["VPC_SECURITY_GROUP_IDS"] != groups[0] {
+					t.Errorf("build does not tell its jobs where to run: subnets %q groups %q", vars["VPC_SUBNET_IDS"], vars["VPC_SECURITY_GROUP_IDS"])
 				}
 			})
 		}
@@ -348,7 +375,7 @@ func TestProtectionTestDeploymentsAndUnprotect(t *testing.T) {
 		return out
 	}
 	cfg := baseConfig(config.TierEnterprise, "prod")
-	want := []string{tGroup, tKey, tBucket}
+	want := []string{tGroup, tKey, tBucket, tBucket} // artifacts and the compliance trail's archive
 	slices.Sort(want)
 	if got := protected(run(t, cfg, stacks.Options{}).Resources); !slices.Equal(got, want) {
 		t.Errorf("prod protected %v, want %v", got, want)
@@ -371,7 +398,7 @@ func TestProtectionTestDeploymentsAndUnprotect(t *testing.T) {
 		t.Errorf("test deployment protects %v", got)
 	}
 	tn := naming.ForTest(cfg, "a1b2")
-	if got := one(t, test, tBucket); got.PhysicalName != tn.ArtifactBucket || tagMap(got.Inputs["tags"])[tags.TestID] != "a1b2" {
+	if got := byName(t, test, tBucket, tn.ArtifactBucket); got.PhysicalName != tn.ArtifactBucket || tagMap(got.Inputs["tags"])[tags.TestID] != "a1b2" {
 		t.Errorf("test bucket %s tags %v, want %s with the test id", got.PhysicalName, got.Inputs["tags"], tn.ArtifactBucket)
 	}
 	if got := str(byName(t, test, tParameter, tn.SSMPath(naming.OutArtifactBucketName)).Inputs["insecureValue"]); got != tn.ArtifactBucket {

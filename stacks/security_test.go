@@ -7,6 +7,7 @@ import (
 
 	"github.com/mlprov/mlprov/internal/config"
 	"github.com/mlprov/mlprov/internal/naming"
+	"github.com/mlprov/mlprov/internal/provtemplate"
 	"github.com/mlprov/mlprov/internal/tags"
 	"github.com/mlprov/mlprov/stacks"
 )
@@ -46,10 +47,18 @@ func TestArtifactBucketSecurityPerTier(t *testing.T) {
 			cfg := baseConfig(tier, "dev")
 			rec := run(t, cfg, stacks.Options{})
 			name := naming.For(cfg).ArtifactBucket
-			if got := one(t, rec, tBucket).PhysicalName; got != name {
-				t.Errorf("bucket name %q, want %q", got, name)
+			bucket := byName(t, rec, tBucket, name)
+			settingOf := func(token string) provtemplate.Resource {
+				t.Helper()
+				for _, r := range rec.ByType(token) {
+					if r.Parent == bucket.Parent {
+						return r
+					}
+				}
+				t.Fatalf("artifact bucket has no %s", token)
+				return provtemplate.Resource{}
 			}
-			sse := obj(obj(one(t, rec, tEncryption).Inputs["rules"])["applyServerSideEncryptionByDefault"])
+			sse := obj(obj(settingOf(tEncryption).Inputs["rules"])["applyServerSideEncryptionByDefault"])
 			if tier == config.TierEnterprise {
 				if sse["sseAlgorithm"] != "aws:kms" || !strings.HasPrefix(str(sse["kmsMasterKeyId"]), "arn:aws:kms:us-west-2:123456789012:key/") {
 					t.Errorf("enterprise bucket encryption = %v, want aws:kms with the product key", sse)
@@ -57,19 +66,19 @@ func TestArtifactBucketSecurityPerTier(t *testing.T) {
 			} else if sse["sseAlgorithm"] != "AES256" || sse["kmsMasterKeyId"] != nil {
 				t.Errorf("%s bucket encryption = %v, want AES256", tier, sse)
 			}
-			if got := obj(one(t, rec, tVersioning).Inputs["versioningConfiguration"])["status"]; got != "Enabled" {
+			if got := obj(settingOf(tVersioning).Inputs["versioningConfiguration"])["status"]; got != "Enabled" {
 				t.Errorf("versioning status %v", got)
 			}
-			pab := one(t, rec, tPublicAccess).Inputs
+			pab := settingOf(tPublicAccess).Inputs
 			for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
 				if pab[k] != true {
 					t.Errorf("public access block %s = %v", k, pab[k])
 				}
 			}
-			if got := obj(one(t, rec, tOwnership).Inputs["rule"])["objectOwnership"]; got != "BucketOwnerEnforced" {
+			if got := obj(settingOf(tOwnership).Inputs["rule"])["objectOwnership"]; got != "BucketOwnerEnforced" {
 				t.Errorf("object ownership %v", got)
 			}
-			doc := parsePolicy(t, one(t, rec, tBucketPolicy), "policy")
+			doc := parsePolicy(t, settingOf(tBucketPolicy), "policy")
 			s := doc.Statement[0]
 			wantRes := []string{"arn:aws:s3:::" + name, "arn:aws:s3:::" + name + "/*"}
 			if s.Effect != "Deny" || !slices.Equal(s.Resource, wantRes) || !slices.Equal(s.Condition["Bool"]["aws:SecureTransport"], []string{"false"}) {
@@ -124,7 +133,7 @@ func TestProductKeyOnlyOnEnterprise(t *testing.T) {
 			t.Errorf("key policy AWS principals %v, want %v", gotAWS, wantAWS)
 		}
 		slices.Sort(gotServices)
-		if want := []string{"cloudwatch.amazonaws.com", "events.amazonaws.com", "logs.us-west-2.amazonaws.com"}; !slices.Equal(gotServices, want) {
+		if want := []string{"cloudtrail.amazonaws.com", "cloudwatch.amazonaws.com", "events.amazonaws.com", "logs.us-west-2.amazonaws.com"}; !slices.Equal(gotServices, want) {
 			t.Errorf("key policy service principals %v, want %v", gotServices, want)
 		}
 	}
@@ -136,10 +145,11 @@ func TestPermissionBoundaryOnlyOnEnterpriseAndOnEveryRole(t *testing.T) {
 		n := naming.For(cfg)
 		rec := run(t, cfg, stacks.Options{})
 		roles := rec.ByType(tRole)
-		if len(roles) != 4 {
-			t.Fatalf("%s: %d roles, want 4", tier, len(roles))
-		}
 		wantRoles := []string{n.CodeBuildRole, n.CodePipelineRole, n.EventsRole, n.SageMakerExecutionRole}
+		if tier == config.TierEnterprise {
+			wantRoles = append(wantRoles, n.CloudTrailRole) // the compliance trail's delivery role
+		}
+		slices.Sort(wantRoles)
 		var got []string
 		for _, r := range roles {
 			got = append(got, r.PhysicalName)
@@ -380,9 +390,11 @@ func TestArtifactBucketEmptiedOnDeleteOnlyOutsideProduction(t *testing.T) {
 		{"prod", stacks.Options{TestID: "ab12"}, true},
 	} {
 		for _, tier := range []config.Tier{config.TierStarter, config.TierEnterprise} {
-			bucket := one(t, run(t, baseConfig(tier, c.env), c.opts), "aws:s3/bucketV2:BucketV2")
-			if got, _ := bucket.Inputs["forceDestroy"].(bool); got != c.want {
-				t.Errorf("%s %s (test id %q): forceDestroy %v, want %v", tier, c.env, c.opts.TestID, got, c.want)
+			// Every product bucket: the artifacts, and (enterprise) the trail's archive.
+			for _, bucket := range run(t, baseConfig(tier, c.env), c.opts).ByType("aws:s3/bucketV2:BucketV2") {
+				if got, _ := bucket.Inputs["forceDestroy"].(bool); got != c.want {
+					t.Errorf("%s %s (test id %q) %s: forceDestroy %v, want %v", tier, c.env, c.opts.TestID, bucket.PhysicalName, got, c.want)
+				}
 			}
 		}
 	}

@@ -2,7 +2,6 @@ package stacks_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"strings"
 	"testing"
 
@@ -12,35 +11,12 @@ import (
 	"github.com/mlprov/mlprov/internal/naming"
 	"github.com/mlprov/mlprov/internal/render"
 	"github.com/mlprov/mlprov/stacks"
+	"github.com/mlprov/mlprov/test/fakeaws/awsevents"
 	"github.com/mlprov/mlprov/test/fakeaws/eventpattern"
 )
 
-// AWS-shaped events. Shapes: CodeCommit repository state change
-// (https://docs.aws.amazon.com/codecommit/latest/userguide/monitoring-events.html),
-// S3 Object Created (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html),
-// SageMaker model package state change
-// (https://docs.aws.amazon.com/sagemaker/latest/dg/automating-sagemaker-with-eventbridge.html#eventbridge-model-package).
-func codeCommitPush(repo, branch string) string {
-	return fmt.Sprintf(`{"version":"0","id":"1","detail-type":"CodeCommit Repository State Change","source":"aws.codecommit",
-"account":"%[1]s","time":"2026-12-01T12:00:00Z","region":"%[2]s","resources":["arn:aws:codecommit:%[2]s:%[1]s:%[3]s"],
-"detail":{"callerUserArn":"arn:aws:iam::%[1]s:user/dev","commitId":"abc","event":"referenceUpdated","oldCommitId":"def",
-"referenceFullName":"refs/heads/%[4]s","referenceName":"%[4]s","referenceType":"branch","repositoryId":"r","repositoryName":"%[3]s"}}`,
-		testAccount, testRegion, repo, branch)
-}
-
-func s3ObjectCreated(bucket, key string) string {
-	return fmt.Sprintf(`{"version":"0","id":"2","detail-type":"Object Created","source":"aws.s3","account":"%[1]s",
-"time":"2026-12-01T12:00:00Z","region":"%[2]s","resources":["arn:aws:s3:::%[3]s"],
-"detail":{"version":"0","bucket":{"name":"%[3]s"},"object":{"key":"%[4]s","size":10,"etag":"e","version-id":"v","sequencer":"s"},
-"request-id":"q","requester":"%[1]s","reason":"PutObject"}}`, testAccount, testRegion, bucket, key)
-}
-
-func modelPackageStateChange(group, status string) string {
-	return fmt.Sprintf(`{"version":"0","id":"3","detail-type":"SageMaker Model Package State Change","source":"aws.sagemaker",
-"account":"%[1]s","time":"2026-12-01T12:00:00Z","region":"%[2]s","resources":["arn:aws:sagemaker:%[2]s:%[1]s:model-package/%[3]s/1"],
-"detail":{"ModelPackageGroupName":"%[3]s","ModelPackageVersion":1,"ModelPackageArn":"arn:aws:sagemaker:%[2]s:%[1]s:model-package/%[3]s/1",
-"CreationTime":1700000000000,"ModelApprovalStatus":"%[4]s","ModelPackageStatus":"Completed"}}`, testAccount, testRegion, group, status)
-}
+// events are AWS-shaped events from the test account and region.
+var events = awsevents.Source{Account: testAccount, Region: testRegion}
 
 // startedPipelines evaluates every rule's pattern with the EventBridge
 // matcher of the test double and returns the pipelines its targets start.
@@ -76,13 +52,13 @@ func TestPipelinesStartOnlyOnTheirEvents(t *testing.T) {
 			var buildPush, deployPush string
 			switch kind {
 			case config.SourceCodeCommit:
-				buildPush, deployPush = codeCommitPush(n.BuildRepository, "main"), codeCommitPush(n.DeployRepository, "main")
-				if got := startedPipelines(t, rec, codeCommitPush(n.BuildRepository, "feature")); len(got) != 0 {
+				buildPush, deployPush = events.CodeCommitPush(n.BuildRepository, "main"), events.CodeCommitPush(n.DeployRepository, "main")
+				if got := startedPipelines(t, rec, events.CodeCommitPush(n.BuildRepository, "feature")); len(got) != 0 {
 					t.Errorf("a push to another branch started %v", got)
 				}
 			case config.SourceS3:
-				buildPush = s3ObjectCreated("acme-ml-source", "churn/model-build.zip")
-				deployPush = s3ObjectCreated("acme-ml-source", "churn/model-deploy.zip")
+				buildPush = events.S3ObjectCreated("acme-ml-source", "churn/model-build.zip")
+				deployPush = events.S3ObjectCreated("acme-ml-source", "churn/model-deploy.zip")
 			}
 			if buildPush != "" {
 				if got := startedPipelines(t, rec, buildPush); len(got) != 1 || got[0] != n.BuildPipeline {
@@ -92,13 +68,13 @@ func TestPipelinesStartOnlyOnTheirEvents(t *testing.T) {
 					t.Errorf("a change to the deploy source started %v, want nothing", got)
 				}
 			}
-			if got := startedPipelines(t, rec, modelPackageStateChange(n.ModelPackageGroup, "Approved")); len(got) != 1 || got[0] != n.DeployPipeline {
+			if got := startedPipelines(t, rec, events.ModelPackageStateChange(n.ModelPackageGroup, "Approved")); len(got) != 1 || got[0] != n.DeployPipeline {
 				t.Errorf("an Approved model of this group started %v, want [%s]", got, n.DeployPipeline)
 			}
 			for _, ev := range []string{
-				modelPackageStateChange(n.ModelPackageGroup, "Rejected"),
-				modelPackageStateChange(n.ModelPackageGroup, "PendingManualApproval"),
-				modelPackageStateChange("other-models", "Approved"),
+				events.ModelPackageStateChange(n.ModelPackageGroup, "Rejected"),
+				events.ModelPackageStateChange(n.ModelPackageGroup, "PendingManualApproval"),
+				events.ModelPackageStateChange("other-models", "Approved"),
 			} {
 				if got := startedPipelines(t, rec, ev); len(got) != 0 {
 					t.Errorf("event started %v, want nothing:\n%s", got, ev)

@@ -24,9 +24,12 @@ type Args struct {
 	// AlarmsAndEvents lets CloudWatch alarms and EventBridge publish to a
 	// topic encrypted with the key.
 	AlarmsAndEvents bool
-	Protect         bool
-	ARNs            naming.ARNs
-	Tags            map[string]string
+	// ServiceAccess are further key policy statements for AWS services that
+	// encrypt with the key (CloudTrail).
+	ServiceAccess []policydoc.Statement
+	Protect       bool
+	ARNs          naming.ARNs
+	Tags          map[string]string
 }
 
 // ProductKey is the key and its alias.
@@ -112,5 +115,5 @@ func KeyPolicy(args Args, roleArns []string) policydoc.Document {
 			For(policydoc.Principal{Service: []string{naming.ServicePrincipal("cloudwatch"), naming.ServicePrincipal("events")}}).
 			When("StringEquals", "aws:SourceAccount", a.Account))
 	}
-	return policydoc.New(statements...)
+	return policydoc.New(append(statements, args.ServiceAccess...)...)
 }

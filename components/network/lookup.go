@@ -1,6 +1,7 @@
 package network
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
@@ -40,7 +41,11 @@ func Resolve(ctx *pulumi.Context, p Placement, opts ...pulumi.InvokeOption) Reso
 		r.VpcID = pulumi.String(p.VpcID).ToStringOutput()
 		r.SubnetIDs = pulumi.ToStringArray(p.SubnetIDs).ToStringArrayOutput()
 	}
-	r.VpcCIDR = ec2.LookupVpcOutput(ctx, ec2.LookupVpcOutputArgs{Id: r.VpcID}, opts...).CidrBlock()
+	vpc := ec2.LookupVpcOutput(ctx, ec2.LookupVpcOutputArgs{Id: r.VpcID}, opts...)
+	// Every resource in the VPC takes the checked id, so a VPC without DNS
+	// fails the preview before anything is created.
+	r.VpcID = vpc.ApplyT(func(v ec2.LookupVpcResult) (string, error) { return v.Id, CheckVpcDNS(v) }).(pulumi.StringOutput)
+	r.VpcCIDR = vpc.CidrBlock()
 	if p.SecurityGroupParameter != "" {
 		r.SecurityGroupID = parameter(ctx, p.SecurityGroupParameter, opts)
 	}
@@ -60,4 +65,39 @@ func splitList(v string) []string {
 		}
 	}
 	return out
+}
+
+// CheckVpcDNS: interface endpoints with private DNS need the VPC's DNS
+// support and DNS hostnames, or AWS refuses them and builds resolve the
+// public service names (https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html#interface-endpoint-private-dns).
+func CheckVpcDNS(v ec2.LookupVpcResult) error {
+	var off []string
+	if !v.EnableDnsSupport {
+		off = append(off, "enableDnsSupport")
+	}
+	if !v.EnableDnsHostnames {
+		off = append(off, "enableDnsHostnames")
+	}
+	if len(off) == 0 {
+		return nil
+	}
+	cmd := ""
+	for _, attr := range off {
+		cmd += fmt.Sprintf(" aws ec2 modify-vpc-attribute --vpc-id %s --%s '{\"Value\":true}';", v.Id, kebab(attr))
+	}
+	return fmt.Errorf("VPC %s has %s off: private endpoints need both DNS support and DNS hostnames; turn them on with:%s",
+		v.Id, strings.Join(off, " and "), cmd)
+}
+
+// kebab turns enableDnsSupport into enable-dns-support (the CLI option).
+func kebab(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= 'A' && r <= 'Z' {
+			b.WriteByte('-')
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

@@ -3,6 +3,7 @@
 package network
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/mlprov/mlprov/components/policydoc"
@@ -20,10 +21,12 @@ const (
 	SageMakerRuntime = "sagemaker.runtime"
 	STS              = "sts"
 	S3               = "s3"
+	Logs             = "logs"
 )
 
-// InterfaceServices are the interface endpoints always created, in order.
-var InterfaceServices = []string{SageMakerAPI, SageMakerRuntime, STS}
+// InterfaceServices are the interface endpoints always created, in order:
+// what a build in a private subnet calls (README, "Private network").
+var InterfaceServices = []string{SageMakerAPI, SageMakerRuntime, STS, Logs}
 
 // NewSecurityGroup asks for a security group allowing HTTPS from the VPC.
 type NewSecurityGroup struct {
@@ -40,6 +43,9 @@ type Args struct {
 	// Exactly one of CreateSecurityGroup and SecurityGroupID is set.
 	CreateSecurityGroup *NewSecurityGroup
 	SecurityGroupID     pulumi.StringInput
+	// BuildSecurityGroup, when set, is created for the builds (and the
+	// SageMaker jobs they start): HTTPS out to the endpoints and S3, nothing in.
+	BuildSecurityGroup *NewSecurityGroup
 	// ExtraEndpoints are further interface endpoint services ("logs", "ecr.api").
 	ExtraEndpoints []string
 	ARNs           naming.ARNs
@@ -51,6 +57,8 @@ type PrivateEndpoints struct {
 	pulumi.ResourceState
 
 	SecurityGroupID pulumi.StringOutput
+	// BuildSecurityGroupID is the builds' group (when BuildSecurityGroup is set).
+	BuildSecurityGroupID pulumi.StringOutput
 	// EndpointIDs by service name (sagemaker.api, sagemaker.runtime, sts, s3, extras).
 	EndpointIDs map[string]pulumi.StringOutput
 }
@@ -86,25 +94,8 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 				ToPort:      pulumi.Int(443),
 				CidrBlocks:  pulumi.StringArray{sg.VpcCIDR},
 			}},
-			// Builds run in this group too: they reach the interface endpoints
-			// in the VPC and S3 through the gateway endpoint, nothing else.
-			Egress: ec2.SecurityGroupEgressArray{
-				ec2.SecurityGroupEgressArgs{
-					Description: pulumi.String("HTTPS to the interface endpoints in the VPC"),
-					Protocol:    pulumi.String("tcp"),
-					FromPort:    pulumi.Int(443),
-					ToPort:      pulumi.Int(443),
-					CidrBlocks:  pulumi.StringArray{sg.VpcCIDR},
-				},
-				ec2.SecurityGroupEgressArgs{
-					Description:   pulumi.String("HTTPS to S3 through the gateway endpoint"),
-					Protocol:      pulumi.String("tcp"),
-					FromPort:      pulumi.Int(443),
-					ToPort:        pulumi.Int(443),
-					PrefixListIds: pulumi.StringArray{s3.PrefixListId},
-				},
-			},
-			Tags: pulumi.ToStringMap(args.Tags),
+			Egress: httpsOut(sg.VpcCIDR, s3.PrefixListId),
+			Tags:   pulumi.ToStringMap(args.Tags),
 		}, pulumi.Parent(c))
 		if err != nil {
 			return nil, err
@@ -114,7 +105,21 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		c.SecurityGroupID = args.SecurityGroupID.ToStringOutput()
 	}
 
-	for _, service := range append(append([]string{}, InterfaceServices...), args.ExtraEndpoints...) {
+	if sg := args.BuildSecurityGroup; sg != nil {
+		group, err := ec2.NewSecurityGroup(ctx, name+"-builds-sg", &ec2.SecurityGroupArgs{
+			Name:        pulumi.String(sg.Name),
+			Description: pulumi.String("ML product builds and jobs: HTTPS out to the VPC endpoints and S3 only"),
+			VpcId:       args.VpcID,
+			Egress:      httpsOut(sg.VpcCIDR, s3.PrefixListId),
+			Tags:        pulumi.ToStringMap(args.Tags),
+		}, pulumi.Parent(c))
+		if err != nil {
+			return nil, err
+		}
+		c.BuildSecurityGroupID = group.ID().ToStringOutput()
+	}
+
+	for _, service := range Services(args.ExtraEndpoints) {
 		ep, err := ec2.NewVpcEndpoint(ctx, name+"-"+logicalSuffix(service), &ec2.VpcEndpointArgs{
 			VpcId:             args.VpcID,
 			ServiceName:       pulumi.String(args.ARNs.EndpointService(service)),
@@ -132,10 +137,47 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 
 	outs := pulumi.Map{"securityGroupId": c.SecurityGroupID}
+	if args.BuildSecurityGroup != nil {
+		outs["buildSecurityGroupId"] = c.BuildSecurityGroupID
+	}
 	for service, id := range c.EndpointIDs {
 		outs["endpoint-"+logicalSuffix(service)] = id
 	}
 	return c, ctx.RegisterResourceOutputs(c, outs)
+}
+
+// Services are the interface endpoint services: the ones every private build
+// needs, then the extras not already among them.
+func Services(extra []string) []string {
+	out := append([]string{}, InterfaceServices...)
+	for _, e := range extra {
+		if !slices.Contains(out, e) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// httpsOut is the egress of a group whose members call AWS through the
+// endpoints: 443 to the interface endpoints in the VPC and to S3 through the
+// gateway endpoint (its prefix list), nothing else.
+func httpsOut(vpcCIDR pulumi.StringInput, s3PrefixList pulumi.StringOutput) ec2.SecurityGroupEgressArray {
+	return ec2.SecurityGroupEgressArray{
+		ec2.SecurityGroupEgressArgs{
+			Description: pulumi.String("HTTPS to the interface endpoints in the VPC"),
+			Protocol:    pulumi.String("tcp"),
+			FromPort:    pulumi.Int(443),
+			ToPort:      pulumi.Int(443),
+			CidrBlocks:  pulumi.StringArray{vpcCIDR},
+		},
+		ec2.SecurityGroupEgressArgs{
+			Description:   pulumi.String("HTTPS to S3 through the gateway endpoint"),
+			Protocol:      pulumi.String("tcp"),
+			FromPort:      pulumi.Int(443),
+			ToPort:        pulumi.Int(443),
+			PrefixListIds: pulumi.StringArray{s3PrefixList},
+		},
+	}
 }
 
 func logicalSuffix(service string) string { return strings.ReplaceAll(service, ".", "-") }

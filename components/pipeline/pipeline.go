@@ -6,6 +6,7 @@ package pipeline
 
 import (
 	"encoding/json"
+	"strings"
 
 	"github.com/mlprov/mlprov/components/source"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
@@ -23,6 +24,10 @@ const (
 	EnvArtifactBucket        = "ARTIFACT_BUCKET"
 	EnvSageMakerRoleArn      = "SAGEMAKER_ROLE_ARN"
 	EnvModelApprovalStatus   = "MODEL_APPROVAL_STATUS"
+	// In a VPC: where the SageMaker jobs a build starts must run
+	// (comma-separated, as SageMaker's VpcConfig takes lists).
+	EnvSubnetIDs        = "VPC_SUBNET_IDS"
+	EnvSecurityGroupIDs = "VPC_SECURITY_GROUP_IDS"
 )
 
 // Build image and compute of both projects.
@@ -191,8 +196,23 @@ func (c *ModelPipelines) project(ctx *pulumi.Context, name, projectName, logGrou
 	}
 	if v := args.VPC; v != nil {
 		projectArgs.VpcConfig = codebuild.ProjectVpcConfigArgs{VpcId: v.VpcID, Subnets: v.SubnetIDs, SecurityGroupIds: v.SecurityGroupIDs}
+		projectArgs.Environment = withVars(projectArgs.Environment.(codebuild.ProjectEnvironmentArgs),
+			env(EnvSubnetIDs, joined(v.SubnetIDs)), env(EnvSecurityGroupIDs, joined(v.SecurityGroupIDs)))
 	}
 	return codebuild.NewProject(ctx, name, projectArgs, pulumi.Parent(c), after(args.CodeBuildPolicy))
+}
+
+func withVars(e codebuild.ProjectEnvironmentArgs, vars ...codebuild.ProjectEnvironmentEnvironmentVariableArgs) codebuild.ProjectEnvironmentArgs {
+	list := e.EnvironmentVariables.(codebuild.ProjectEnvironmentEnvironmentVariableArray)
+	for _, v := range vars {
+		list = append(list, v)
+	}
+	e.EnvironmentVariables = list
+	return e
+}
+
+func joined(ids pulumi.StringArrayInput) pulumi.StringOutput {
+	return ids.ToStringArrayOutput().ApplyT(func(v []string) string { return strings.Join(v, ",") }).(pulumi.StringOutput)
 }
 
 // pipeline creates a V2 pipeline: the source stage, then stages.

@@ -20,6 +20,9 @@ type Args struct {
 	KMSKeyArn pulumi.StringInput
 	// Protect guards the bucket against deletion (production).
 	Protect bool
+	// ServiceAccess are bucket policy statements for the AWS services that
+	// write to the bucket (CloudTrail), after the TLS-only statement.
+	ServiceAccess []policydoc.Statement
 	// EmptyOnDelete deletes every object version before the bucket itself:
 	// S3 refuses DeleteBucket (BucketNotEmpty) while any version exists, and
 	// the pipelines write to this versioned bucket. Set it only where mlprov
@@ -30,12 +33,14 @@ type Args struct {
 	Tags          map[string]string
 }
 
-// ArtifactBucket is the pipelines' artifact store.
+// ArtifactBucket is a product bucket (the pipelines' artifact store, the audit trail's archive).
 type ArtifactBucket struct {
 	pulumi.ResourceState
 
 	BucketName pulumi.StringOutput
 	BucketArn  pulumi.StringOutput
+	// Policy is the bucket policy: a service writing to the bucket waits for it.
+	Policy pulumi.Resource
 }
 
 // New creates the bucket and its settings.
@@ -96,12 +101,14 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	// The policy waits for the public access block: AWS rejects policy writes
 	// while the block is being changed.
-	if _, err := s3.NewBucketPolicy(ctx, name+"-policy", &s3.BucketPolicyArgs{
+	policy, err := s3.NewBucketPolicy(ctx, name+"-policy", &s3.BucketPolicyArgs{
 		Bucket: bucket.ID(),
-		Policy: pulumi.String(TLSOnlyPolicy(args.ARNs, args.BucketName).JSON()),
-	}, pulumi.Parent(c), pulumi.DependsOn([]pulumi.Resource{publicAccess})); err != nil {
+		Policy: pulumi.String(policydoc.New(append(TLSOnlyPolicy(args.ARNs, args.BucketName).Statement, args.ServiceAccess...)...).JSON()),
+	}, pulumi.Parent(c), pulumi.DependsOn([]pulumi.Resource{publicAccess}))
+	if err != nil {
 		return nil, err
 	}
+	c.Policy = policy
 	c.BucketName = bucket.Bucket
 	c.BucketArn = bucket.Arn
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"bucketName": c.BucketName, "bucketArn": c.BucketArn})

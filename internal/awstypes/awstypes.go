@@ -43,6 +43,7 @@ const (
 	SNSTopic                   = "aws:sns/topic:Topic"
 	SNSTopicPolicy             = "aws:sns/topicPolicy:TopicPolicy"
 	SNSTopicSubscription       = "aws:sns/topicSubscription:TopicSubscription"
+	CloudTrail                 = "aws:cloudtrail/trail:Trail"
 	SSMParameter               = "aws:ssm/parameter:Parameter"
 	VPCEndpoint                = "aws:ec2/vpcEndpoint:VpcEndpoint"
 	SecurityGroup              = "aws:ec2/securityGroup:SecurityGroup"
@@ -89,7 +90,7 @@ var All = []string{
 	S3BucketNotification, IAMRole, IAMPolicy, IAMRolePolicy, IAMRolePolicyAttachment, KMSKey,
 	KMSKeyPolicy, KMSAlias, CodeCommitRepository, CodeBuildProject, CodePipeline, CodeConnection,
 	CodeStarConnection, EventRule, EventTarget, LogGroup, LogMetricFilter, MetricAlarm, Dashboard,
-	SNSTopic, SNSTopicPolicy, SNSTopicSubscription, SSMParameter, VPCEndpoint, SecurityGroup,
+	SNSTopic, SNSTopicPolicy, SNSTopicSubscription, CloudTrail, SSMParameter, VPCEndpoint, SecurityGroup,
 	SecurityGroupRule, SecurityGroupIngressRule, SecurityGroupEgressRule, SageMakerModelPackageGroup,
 	NativeS3Bucket, NativeS3BucketPolicy, NativeIAMRole, NativeKMSKey, NativeLogGroup,
 	NativeSageMakerModelPackageGroup,

@@ -97,6 +97,12 @@ var securityProperties = map[string]string{
 	"versioningConfiguration":           "data protection",
 	"retentionInDays":                   "audit logging",
 	"logsConfig":                        "audit logging",
+	// The compliance trail: a stopped, single-region or rerouted trail leaves
+	// the compliance alarms blind.
+	"enableLogging":              "audit logging",
+	"isMultiRegionTrail":         "audit logging",
+	"includeGlobalServiceEvents": "audit logging",
+	"cloudWatchLogsGroupArn":     "audit logging",
 }
 
 // SecurityConcern is the security concern of a property, "" when none.

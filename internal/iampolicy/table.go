@@ -163,6 +163,20 @@ var table = map[string][]grant{
 		passRole("roleArn", "events.amazonaws.com"),
 	},
 
+	// --- Compliance trail (terraform-provider-aws internal/service/cloudtrail/trail.go:
+	// create = CreateTrail + StartLogging, read = DescribeTrails, GetTrailStatus,
+	// ListTags; the selector reads only happen with custom selectors) ------
+	awstypes.CloudTrail: {
+		{sid: "CloudTrailDescribe", ops: always, on: everywhere, actions: []string{"cloudtrail:DescribeTrails"}},
+		{sid: "CloudTrail", ops: always, on: ownName(naming.ARNs.Trail), actions: []string{"cloudtrail:GetTrailStatus", "cloudtrail:ListTags"}},
+		{sid: "CloudTrail", ops: onCreate, on: ownName(naming.ARNs.Trail), actions: []string{"cloudtrail:CreateTrail"}},
+		{sid: "CloudTrail", ops: onWrite, on: ownName(naming.ARNs.Trail), actions: []string{"cloudtrail:StartLogging", "cloudtrail:AddTags"}},
+		{sid: "CloudTrail", ops: onUpdate, on: ownName(naming.ARNs.Trail), actions: []string{
+			"cloudtrail:UpdateTrail", "cloudtrail:StopLogging", "cloudtrail:RemoveTags"}},
+		{sid: "CloudTrail", ops: onDelete, on: ownName(naming.ARNs.Trail), actions: []string{"cloudtrail:DeleteTrail"}},
+		passRole("cloudWatchLogsRoleArn", "cloudtrail.amazonaws.com"),
+	},
+
 	// --- Monitoring: logs, metric filters, alarms, dashboard, alerts ------
 	awstypes.LogGroup: {
 		{sid: "LogGroupsDescribe", ops: always, on: everywhere, actions: []string{"logs:DescribeLogGroups"}},

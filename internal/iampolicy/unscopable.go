@@ -24,6 +24,7 @@ var Unscopable = []UnscopableAction{
 	{"kms:CreateKey", "the key does not exist yet, so there is no ARN; narrowed by aws:RequestTag/mlprov:ml-name"},
 	{"kms:ListAliases", "no resource type; the provider reads an alias by listing"},
 	{"logs:DescribeLogGroups", "no resource type; the provider reads a log group by prefix listing"},
+	{"cloudtrail:DescribeTrails", "no resource type; the provider reads the compliance trail by listing"},
 	{"ssm:DescribeParameters", "no resource type; the provider reads a parameter's metadata by listing"},
 	{"codeconnections:CreateConnection", "the connection does not exist yet, so there is no ARN; narrowed by aws:RequestTag/mlprov:ml-name"},
 	{"cloudformation:CreateResource", "Cloud Control (pulumi-aws-native) has no resource type; the SageMaker actions behind it are scoped"},

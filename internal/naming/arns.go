@@ -78,6 +78,9 @@ func (a ARNs) Connections() string { return a.regional("codeconnections", "conne
 // EC2 matches EC2 resources of one type in the account and region.
 func (a ARNs) EC2(resourceType string) string { return a.regional("ec2", resourceType+"/*") }
 
+// Trail is a CloudTrail trail's ARN.
+func (a ARNs) Trail(name string) string { return a.regional("cloudtrail", "trail/"+name) }
+
 // ConsoleURL is the AWS console home of a service in the region.
 func (a ARNs) ConsoleURL(service string) string {
 	domain := "console.aws.amazon.com"

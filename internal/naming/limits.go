@@ -65,6 +65,7 @@ func (n Names) Limits() []Limit {
 var rules = map[string]func(string) string{
 	"SageMaker model package group": modelPackageGroupRule,
 	"S3 bucket (artifacts)":         bucketDNSRule,
+	"S3 bucket (compliance trail)":  bucketDNSRule,
 }
 
 // Problem is a name that does not fit.

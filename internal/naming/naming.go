@@ -99,6 +99,10 @@ type Names struct {
 	Dashboard              string
 	AlertsTopic            string
 	ComplianceLogGroup     string
+	// ComplianceTrail, its bucket and delivery role feed ComplianceLogGroup.
+	ComplianceTrail        string
+	TrailBucket            string
+	CloudTrailRole         string
 	UnauthorizedCallsAlarm string
 	RootUsageAlarm         string
 	KMSAlias               string
@@ -110,6 +114,8 @@ type Names struct {
 	SourceChangedRule     string
 	PipelineFailureRule   string
 	EndpointSecurityGroup string
+	// BuildSecurityGroup is the builds' own group (standalone network mode).
+	BuildSecurityGroup string
 	// Connection is the CodeConnections connection name (AWS limit 32), so it
 	// is {company_prefix}-{tenant_id}-{8 hex of sha256(ml_name)}: unique per
 	// product and short enough for every valid prefix.
@@ -265,6 +271,12 @@ var shortenable = []shortenableName{
 	{"EventBridge rule (pipeline failed)", regional, "-pipeline-failed", 64, func(n *Names) *string { return &n.PipelineFailureRule }},
 	{"EventBridge rule (source changed)", regional, "-source-changed", 64, func(n *Names) *string { return &n.SourceChangedRule }},
 	{"EC2 security group", regional, "-endpoints-sg", 255, func(n *Names) *string { return &n.EndpointSecurityGroup }},
+	{"EC2 security group (builds)", regional, "-builds-sg", 255, func(n *Names) *string { return &n.BuildSecurityGroup }},
+	// The compliance trail (cloudtrail CreateTrail Name 128 per the AWS
+	// CloudTrail API reference), its archive bucket and delivery role.
+	{"CloudTrail trail", regional, "-compliance-trail", 128, func(n *Names) *string { return &n.ComplianceTrail }},
+	{"S3 bucket (compliance trail)", regional, "-trail", 63, func(n *Names) *string { return &n.TrailBucket }},
+	{"IAM role (CloudTrail delivery)", global, "-cloudtrail-role", 64, func(n *Names) *string { return &n.CloudTrailRole }},
 }
 
 func join(parts ...string) string { return strings.Join(parts, "-") }

