@@ -31,6 +31,10 @@ var table = map[string][]grant{
 		{sid: "S3Bucket", ops: onCreate, on: ownName(naming.ARNs.Bucket), actions: []string{"s3:CreateBucket"}},
 		{sid: "S3Bucket", ops: onWrite, on: ownName(naming.ARNs.Bucket), actions: []string{"s3:PutBucketTagging"}},
 		{sid: "S3Bucket", ops: onDelete, on: ownName(naming.ARNs.Bucket), actions: []string{"s3:DeleteBucket"}},
+		// forceDestroy: the provider empties a versioned bucket before
+		// deleting it (every object version must go first).
+		{sid: "S3Bucket", ops: onDelete, on: ownName(naming.ARNs.Bucket), actions: []string{"s3:ListBucketVersions"}},
+		{sid: "S3EmptyBucket", ops: onDelete, on: ownName(naming.ARNs.Objects), actions: []string{"s3:DeleteObjectVersion"}},
 	},
 	awstypes.S3BucketVersioning:        bucketSetting("s3:GetBucketVersioning", "s3:PutBucketVersioning", "s3:PutBucketVersioning"),
 	awstypes.S3BucketEncryption:        bucketSetting("s3:GetEncryptionConfiguration", "s3:PutEncryptionConfiguration", "s3:PutEncryptionConfiguration"),
