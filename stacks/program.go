@@ -12,12 +12,12 @@ import (
 	"github.com/mlprov/mlprov/components/network"
 	"github.com/mlprov/mlprov/components/outputs"
 	"github.com/mlprov/mlprov/components/pipeline"
-	"github.com/mlprov/mlprov/components/policydoc"
 	"github.com/mlprov/mlprov/components/registry"
 	"github.com/mlprov/mlprov/components/source"
 	"github.com/mlprov/mlprov/components/storage"
 	"github.com/mlprov/mlprov/internal/config"
 	"github.com/mlprov/mlprov/internal/naming"
+	"github.com/mlprov/mlprov/internal/policydoc"
 	"github.com/mlprov/mlprov/internal/provtemplate"
 	"github.com/mlprov/mlprov/internal/tags"
 	awsnative "github.com/pulumi/pulumi-aws-native/sdk/go/aws"
@@ -117,16 +117,7 @@ func (p *product) run(ctx *pulumi.Context) error {
 	}
 	providers := pulumi.Providers(awsProvider, nativeProvider)
 
-	src, err := source.New(ctx, "source", source.Args{
-		Kind:             cfg.MLProduct.SourceControl,
-		BuildRepository:  n.BuildRepository,
-		DeployRepository: n.DeployRepository,
-		S3Prefix:         cfg.MLProduct.S3Prefix,
-		Repository:       cfg.MLProduct.Repository,
-		ConnectionName:   n.Connection,
-		ARNs:             p.arns,
-		Tags:             p.tags,
-	}, providers)
+	src, err := source.New(ctx, "source", sourceArgs(cfg, n, p.arns, p.tags), providers)
 	if err != nil {
 		return err
 	}
@@ -489,4 +480,22 @@ func (p *product) newKey(ctx *pulumi.Context, name string, args encryption.Args,
 	args.DeletionWindowDays = p.cfg.EnvProperties().KeyDeletionWindowDays
 	args.ARNs, args.Tags = p.arns, p.tags
 	return encryption.New(ctx, name, args, opts...)
+}
+
+// sourceArgs maps the config's source_control to the source component's
+// plain inputs.
+func sourceArgs(cfg *config.Config, n naming.Names, arns naming.ARNs, tags map[string]string) source.Args {
+	args := source.Args{ARNs: arns, Tags: tags}
+	switch cfg.MLProduct.SourceControl {
+	case config.SourceCodeCommit:
+		args.CodeCommit = &source.Repositories{Build: n.BuildRepository, Deploy: n.DeployRepository}
+	case config.SourceS3:
+		args.S3Prefix = cfg.MLProduct.S3Prefix
+	case config.SourceCodeConnections:
+		if r := cfg.MLProduct.Repository; r != nil {
+			args.External = &source.ExternalRepositories{Provider: r.Provider, Build: r.Build, Deploy: r.Deploy,
+				Branch: r.Branch, ConnectionARN: r.ConnectionARN, ConnectionName: n.Connection}
+		}
+	}
+	return args
 }

@@ -5,10 +5,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mlprov/mlprov/components/policydoc"
 	"github.com/mlprov/mlprov/internal/config"
 	"github.com/mlprov/mlprov/internal/iampolicy"
 	"github.com/mlprov/mlprov/internal/naming"
+	"github.com/mlprov/mlprov/internal/policydoc"
 	"github.com/mlprov/mlprov/internal/render"
 	"github.com/mlprov/mlprov/stacks"
 	"github.com/mlprov/mlprov/test/fakeaws/awsevents"

@@ -6,9 +6,9 @@ import (
 
 	"github.com/mlprov/mlprov/components/boundary"
 	"github.com/mlprov/mlprov/components/identity"
-	"github.com/mlprov/mlprov/components/policydoc"
 	"github.com/mlprov/mlprov/internal/iampolicy"
 	"github.com/mlprov/mlprov/internal/naming"
+	"github.com/mlprov/mlprov/internal/policydoc"
 )
 
 const (

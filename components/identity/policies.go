@@ -1,9 +1,9 @@
 package identity
 
 import (
-	"github.com/mlprov/mlprov/components/policydoc"
 	"github.com/mlprov/mlprov/components/registry"
 	"github.com/mlprov/mlprov/internal/naming"
+	"github.com/mlprov/mlprov/internal/policydoc"
 )
 
 // RolePolicies are the inline policy documents of the four roles.

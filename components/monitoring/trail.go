@@ -1,8 +1,8 @@
 package monitoring
 
 import (
-	"github.com/mlprov/mlprov/components/policydoc"
 	"github.com/mlprov/mlprov/internal/naming"
+	"github.com/mlprov/mlprov/internal/policydoc"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudtrail"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"

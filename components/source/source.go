@@ -9,9 +9,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mlprov/mlprov/components/policydoc"
-	"github.com/mlprov/mlprov/internal/config"
 	"github.com/mlprov/mlprov/internal/naming"
+	"github.com/mlprov/mlprov/internal/policydoc"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/codecommit"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/codeconnections"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -26,19 +25,31 @@ const (
 	DeployObject = "model-deploy.zip"
 )
 
-// Args configures the source.
+// Args configures the source: exactly one of CodeCommit, S3Prefix and
+// External says where the code lives. The component knows nothing of the
+// config file; the program maps it.
 type Args struct {
-	Kind config.SourceControl
-	// CodeCommit repository names (codecommit).
-	BuildRepository, DeployRepository string
-	// S3Prefix is bucket[/prefix] (s3).
+	// CodeCommit names the two repositories to create.
+	CodeCommit *Repositories
+	// S3Prefix is bucket[/prefix] of an existing versioned bucket.
 	S3Prefix string
-	// Repository is the external repository pair (codeconnections).
-	Repository *config.Repository
-	// ConnectionName names a connection created when Repository.ConnectionARN is empty.
-	ConnectionName string
-	ARNs           naming.ARNs
-	Tags           map[string]string
+	// External is a repository pair reached through a CodeConnections connection.
+	External *ExternalRepositories
+	ARNs     naming.ARNs
+	Tags     map[string]string
+}
+
+// Repositories are the build and deploy repositories.
+type Repositories struct{ Build, Deploy string }
+
+// ExternalRepositories are owner/name repositories at a Git provider.
+type ExternalRepositories struct {
+	Provider      string // GitHub, GitHubEnterpriseServer, GitLab, Bitbucket
+	Build, Deploy string // owner/name
+	Branch        string
+	// ConnectionARN reuses a connection; when empty one named
+	// ConnectionName is created.
+	ConnectionARN, ConnectionName string
 }
 
 // Action is a pipeline source action: provider and configuration.
@@ -70,38 +81,41 @@ type Source struct {
 	PendingSetup []string
 }
 
-// New creates the source resources of args.Kind.
+// New creates the source resources of the one source args names.
 func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOption) (*Source, error) {
+	given := 0
+	for _, set := range []bool{args.CodeCommit != nil, args.S3Prefix != "", args.External != nil} {
+		if set {
+			given++
+		}
+	}
+	if given != 1 {
+		return nil, fmt.Errorf("source: exactly one of CodeCommit, S3Prefix and External must be set, got %d", given)
+	}
 	c := &Source{}
 	if err := ctx.RegisterComponentResource(Type, name, c, opts...); err != nil {
 		return nil, err
 	}
+	outs := pulumi.Map{}
 	var err error
-	switch args.Kind {
-	case config.SourceCodeCommit:
-		err = c.codeCommit(ctx, name, args)
-	case config.SourceS3:
+	switch {
+	case args.CodeCommit != nil:
+		err = c.codeCommit(ctx, name, *args.CodeCommit, args)
+		outs["buildRepositoryUrl"] = c.BuildRepositoryURL
+		outs["deployRepositoryUrl"] = c.DeployRepositoryURL
+	case args.S3Prefix != "":
 		err = c.s3(args)
-	case config.SourceCodeConnections:
-		err = c.codeConnections(ctx, name, args)
 	default:
-		err = fmt.Errorf("source control %q is not one of codecommit, s3, codeconnections", args.Kind)
+		err = c.codeConnections(ctx, name, *args.External, args)
+		outs["connectionArn"] = c.ConnectionArn
 	}
 	if err != nil {
 		return nil, err
 	}
-	outs := pulumi.Map{}
-	if args.Kind == config.SourceCodeCommit {
-		outs["buildRepositoryUrl"] = c.BuildRepositoryURL
-		outs["deployRepositoryUrl"] = c.DeployRepositoryURL
-	}
-	if args.Kind == config.SourceCodeConnections {
-		outs["connectionArn"] = c.ConnectionArn
-	}
 	return c, ctx.RegisterResourceOutputs(c, outs)
 }
 
-func (c *Source) codeCommit(ctx *pulumi.Context, name string, args Args) error {
+func (c *Source) codeCommit(ctx *pulumi.Context, name string, repos Repositories, args Args) error {
 	repo := func(suffix, repoName, purpose string) (*codecommit.Repository, error) {
 		return codecommit.NewRepository(ctx, name+"-"+suffix, &codecommit.RepositoryArgs{
 			RepositoryName: pulumi.String(repoName),
@@ -109,11 +123,11 @@ func (c *Source) codeCommit(ctx *pulumi.Context, name string, args Args) error {
 			Tags:           pulumi.ToStringMap(args.Tags),
 		}, pulumi.Parent(c))
 	}
-	build, err := repo("model-build", args.BuildRepository, "Model build code (training pipeline definition)")
+	build, err := repo("model-build", repos.Build, "Model build code (training pipeline definition)")
 	if err != nil {
 		return err
 	}
-	deploy, err := repo("model-deploy", args.DeployRepository, "Model deploy code (endpoint configuration)")
+	deploy, err := repo("model-deploy", repos.Deploy, "Model deploy code (endpoint configuration)")
 	if err != nil {
 		return err
 	}
@@ -126,12 +140,12 @@ func (c *Source) codeCommit(ctx *pulumi.Context, name string, args Args) error {
 			"PollForSourceChanges": pulumi.String("false"),
 		}}
 	}
-	c.Build, c.Deploy = action(args.BuildRepository), action(args.DeployRepository)
-	c.BuildTrigger = CodeCommitPushPattern(args.ARNs.Repository(args.BuildRepository), Branch)
+	c.Build, c.Deploy = action(repos.Build), action(repos.Deploy)
+	c.BuildTrigger = CodeCommitPushPattern(args.ARNs.Repository(repos.Build), Branch)
 	c.PipelineRead = []policydoc.Statement{policydoc.Allow("ReadSourceRepositories",
 		[]string{"codecommit:GetBranch", "codecommit:GetCommit", "codecommit:GetRepository",
 			"codecommit:UploadArchive", "codecommit:GetUploadArchiveStatus", "codecommit:CancelUploadArchive"},
-		[]string{args.ARNs.Repository(args.BuildRepository), args.ARNs.Repository(args.DeployRepository)})}
+		[]string{args.ARNs.Repository(repos.Build), args.ARNs.Repository(repos.Deploy)})}
 	return nil
 }
 
@@ -166,17 +180,13 @@ func (c *Source) s3(args Args) error {
 	return nil
 }
 
-func (c *Source) codeConnections(ctx *pulumi.Context, name string, args Args) error {
-	repo := args.Repository
-	if repo == nil {
-		return fmt.Errorf("codeconnections source needs ml_product.repository")
-	}
+func (c *Source) codeConnections(ctx *pulumi.Context, name string, repo ExternalRepositories, args Args) error {
 	connResource := repo.ConnectionARN
 	if repo.ConnectionARN != "" {
 		c.ConnectionArn = pulumi.String(repo.ConnectionARN).ToStringOutput()
 	} else {
 		conn, err := codeconnections.NewConnection(ctx, name+"-connection", &codeconnections.ConnectionArgs{
-			Name:         pulumi.String(args.ConnectionName),
+			Name:         pulumi.String(repo.ConnectionName),
 			ProviderType: pulumi.String(repo.Provider),
 			Tags:         pulumi.ToStringMap(args.Tags),
 		}, pulumi.Parent(c))

@@ -5,8 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mlprov/mlprov/components/policydoc"
 	"github.com/mlprov/mlprov/internal/iampolicy"
+	"github.com/mlprov/mlprov/internal/policydoc"
 	"github.com/mlprov/mlprov/stacks"
 )
 

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mlprov/mlprov/components/policydoc"
+	"github.com/mlprov/mlprov/internal/policydoc"
 )
 
 const starterPolicyFile = "ml/policies/techcorp-dev-t001-us-east-1-churn-ml-codecommit-iam-policy.json"
@@ -119,17 +119,23 @@ func TestCreatePolicySplitsEnterpriseIntoParts(t *testing.T) {
 }
 
 // A policy that fits one managed policy stays one file, under the old
-// tool's name: nothing else is written to ml/policies.
+// tool's name: nothing else is written to ml/policies. (The starter S3
+// product fits; with CodeCommit repositories a starter policy needs a
+// second document since the deployer may empty the bucket it deletes.)
 func TestCreatePolicyThatFitsStaysOneFile(t *testing.T) {
+	const (
+		config = "../../configs/techcorp-dev-t001-us-east-1-churn-ml-s3.yaml"
+		file   = "ml/policies/techcorp-dev-t001-us-east-1-churn-ml-s3-iam-policy.json"
+	)
 	dir := t.TempDir()
-	if code, out, errs := run(t, "create-policy", "-c", starterExample, "--workdir", dir); code != ExitOK {
+	if code, out, errs := run(t, "create-policy", "-c", config, "--workdir", dir); code != ExitOK {
 		t.Fatalf("exit %d\n%s%s", code, out, errs)
 	}
 	entries, err := os.ReadDir(filepath.Join(dir, "ml/policies"))
-	if err != nil || len(entries) != 1 || entries[0].Name() != filepath.Base(starterPolicyFile) {
-		t.Fatalf("ml/policies holds %v (%v), want only %s", entries, err, filepath.Base(starterPolicyFile))
+	if err != nil || len(entries) != 1 || entries[0].Name() != filepath.Base(file) {
+		t.Fatalf("ml/policies holds %v (%v), want only %s", entries, err, filepath.Base(file))
 	}
-	b, _ := os.ReadFile(filepath.Join(dir, starterPolicyFile))
+	b, _ := os.ReadFile(filepath.Join(dir, file))
 	var compact bytes.Buffer
 	if err := json.Compact(&compact, b); err != nil || compact.Len() > 6144 {
 		t.Errorf("the single file is not one managed policy (%d characters, limit 6144): %v", compact.Len(), err)

@@ -7,9 +7,9 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/mlprov/mlprov/components/policydoc"
 	"github.com/mlprov/mlprov/internal/config"
 	"github.com/mlprov/mlprov/internal/naming"
+	"github.com/mlprov/mlprov/internal/policydoc"
 	"github.com/mlprov/mlprov/internal/provtemplate"
 	"github.com/mlprov/mlprov/internal/render"
 	"github.com/mlprov/mlprov/stacks"

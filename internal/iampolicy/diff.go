@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/mlprov/mlprov/components/policydoc"
+	"github.com/mlprov/mlprov/internal/policydoc"
 )
 
 // Change is how one statement (by Sid) differs between two policies.

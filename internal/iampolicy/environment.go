@@ -4,10 +4,10 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/mlprov/mlprov/components/policydoc"
 	"github.com/mlprov/mlprov/internal/awstypes"
 	"github.com/mlprov/mlprov/internal/environments"
 	"github.com/mlprov/mlprov/internal/naming"
+	"github.com/mlprov/mlprov/internal/policydoc"
 	"github.com/mlprov/mlprov/internal/provtemplate"
 )
 

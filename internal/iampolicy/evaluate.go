@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/mlprov/mlprov/components/policydoc"
+	"github.com/mlprov/mlprov/internal/policydoc"
 )
 
 // Request is one authorization AWS makes: an action on a resource ARN, with

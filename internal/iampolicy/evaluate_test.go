@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mlprov/mlprov/components/policydoc"
+	"github.com/mlprov/mlprov/internal/policydoc"
 )
 
 func TestWildcardMatch(t *testing.T) {

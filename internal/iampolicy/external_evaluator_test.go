@@ -12,8 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/mlprov/mlprov/components/policydoc"
 	"github.com/mlprov/mlprov/internal/config"
+	"github.com/mlprov/mlprov/internal/policydoc"
 )
 
 // The external evaluator is @cloud-copilot/iam-simulate (pinned in

@@ -13,8 +13,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/mlprov/mlprov/components/policydoc"
 	"github.com/mlprov/mlprov/internal/naming"
+	"github.com/mlprov/mlprov/internal/policydoc"
 	"github.com/mlprov/mlprov/internal/provtemplate"
 	"github.com/mlprov/mlprov/internal/render"
 )

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/mlprov/mlprov/components/policydoc"
+	"github.com/mlprov/mlprov/internal/policydoc"
 )
 
 // scope says how a grant narrows its resources beyond their ARN.

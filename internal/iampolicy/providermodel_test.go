@@ -6,10 +6,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mlprov/mlprov/components/policydoc"
 	"github.com/mlprov/mlprov/internal/config"
 	"github.com/mlprov/mlprov/internal/iampolicy/providercalls"
 	"github.com/mlprov/mlprov/internal/naming"
+	"github.com/mlprov/mlprov/internal/policydoc"
 	"github.com/mlprov/mlprov/internal/provtemplate"
 	"github.com/mlprov/mlprov/internal/render"
 )

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mlprov/mlprov/internal/cli"
 	"github.com/mlprov/mlprov/internal/engine"
 	"github.com/mlprov/mlprov/test/fakeaws/control"
 )
@@ -179,22 +180,22 @@ func checkDriftReportedExactly(t *testing.T, p *product, tc tierCase) {
 	}
 	stateBefore := p.stateResources(p.names.StackName)
 	r := p.expect(exitChanges, p.command("check-drift", "--output", "json")...)
-	var report engine.DriftReport
-	decode(t, r, &report)
-	if len(report.Resources) != 1 {
-		t.Fatalf("check-drift reported %d drifted resources, want 1 (%s %s): %s", len(report.Resources), target.Type, target.ID, r.stdout)
+	var out cli.CheckDriftOutput
+	decode(t, r, &out)
+	if len(out.Drifts) != 1 || !out.Drifted {
+		t.Fatalf("check-drift reported %d drifted properties, want 1 (%s %s): %s", len(out.Drifts), target.Type, target.ID, r.stdout)
 	}
-	got := report.Resources[0]
-	if got.URN != target.URN || got.Kind != engine.DriftChanged {
-		t.Errorf("drifted resource %s (%s), want %s changed", got.URN, got.Kind, target.URN)
+	got := out.Drifts[0]
+	if got.URN != target.URN || got.Deleted {
+		t.Errorf("drifted resource %s (deleted %v), want %s changed", got.URN, got.Deleted, target.URN)
 	}
-	if len(got.Properties) != 1 || got.Properties[0].Property != tc.driftProperty {
-		t.Fatalf("drifted properties %+v, want exactly %s", got.Properties, tc.driftProperty)
+	if got.Property != tc.driftProperty {
+		t.Fatalf("drifted property %q, want exactly %s", got.Property, tc.driftProperty)
 	}
-	if prop := got.Properties[0]; prop.Security != tc.driftSecurity {
-		t.Errorf("%s security concern %q, want %q", prop.Property, prop.Security, tc.driftSecurity)
+	if got.SecurityRelevant != (tc.driftSecurity != "") || got.Concern != tc.driftSecurity {
+		t.Errorf("%s security concern %q (relevant %v), want %q", got.Property, got.Concern, got.SecurityRelevant, tc.driftSecurity)
 	}
-	if live, _ := json.Marshal(got.Properties[0].Live); string(live) != mustJSON(t, tc.driftValue) {
+	if live, _ := json.Marshal(got.New); string(live) != mustJSON(t, tc.driftValue) {
 		t.Errorf("%s live value %s, want %s", tc.driftProperty, live, mustJSON(t, tc.driftValue))
 	}
 	stateAfter, _ := json.Marshal(p.stateResources(p.names.StackName))
