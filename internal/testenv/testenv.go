@@ -100,14 +100,21 @@ func PulumiCLI() (string, error) {
 	return path, nil
 }
 
-// Engine prepares a test that runs the real Pulumi engine: skipped with
-// -short (an explicit request), else the pinned CLI must be there. It
-// returns the CLI's path.
-func Engine(tb testing.TB) string {
+// SkipShort skips a test of the real engine when -short was asked for
+// (make test-unit): an explicit request, not a missing tool, so it holds
+// under CI=true too; make test never passes -short.
+func SkipShort(tb testing.TB) {
 	tb.Helper()
 	if testing.Short() {
 		tb.Skip("runs the real Pulumi engine; skipped with -short")
 	}
+}
+
+// Engine prepares a test that runs the real Pulumi engine: skipped with
+// -short, else the pinned CLI must be there. It returns the CLI's path.
+func Engine(tb testing.TB) string {
+	tb.Helper()
+	SkipShort(tb)
 	path, err := PulumiCLI()
 	if err != nil {
 		Missing(tb, err.Error(), InstallPulumi)

@@ -160,9 +160,7 @@ type product struct {
 // (relative to the repository root) with its network seeded.
 func newProduct(t testing.TB, configPath string) *product {
 	t.Helper()
-	if suite.short {
-		t.Skip("end-to-end through the real Pulumi engine; skipped with -short")
-	}
+	testenv.SkipShort(t)
 	if suite.unavailable != "" {
 		testenv.Missing(t, suite.unavailable, testenv.InstallPulumi)
 	}

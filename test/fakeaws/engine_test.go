@@ -162,9 +162,7 @@ func timed(t *testing.T, name string, step func()) {
 }
 
 func TestRealEngineAgainstTheDouble(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the real Pulumi engine (about a minute); skipped with -short")
-	}
+	testenv.SkipShort(t)
 	ctx := context.Background()
 	started := time.Now()
 	stack, stateDir := e2eStack(t, ctx)
