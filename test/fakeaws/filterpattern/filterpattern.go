@@ -467,3 +467,33 @@ func (t *termPattern) matches(msg string) bool {
 	}
 	return false
 }
+
+// Extract reads the number at selector ($.a.b[0]) of a JSON event, as a
+// metric filter does for a metric value taken from the matched event.
+func Extract(selector, message string) (float64, bool) {
+	path, err := parseSelector(selector)
+	if err != nil {
+		return 0, false
+	}
+	d := json.NewDecoder(bytes.NewReader([]byte(message)))
+	d.UseNumber()
+	var v any
+	if d.Decode(&v) != nil {
+		return 0, false
+	}
+	got, ok := resolve(v, path)
+	if !ok {
+		return 0, false
+	}
+	var n json.Number
+	switch t := got.(type) {
+	case json.Number:
+		n = t
+	case string:
+		n = json.Number(t)
+	default:
+		return 0, false
+	}
+	f, err := n.Float64()
+	return f, err == nil
+}

@@ -106,3 +106,79 @@ func TestInvalidPatterns(t *testing.T) {
 		}
 	}
 }
+
+// The CloudTrail alarm patterns AWS documents, judged against CloudTrail
+// records: "Creating CloudWatch alarms for CloudTrail events: examples"
+// (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudwatch-alarms-for-cloudtrail.html)
+// and Security Hub's CloudWatch.1 root-usage filter
+// (https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html#cloudwatch-1).
+// Each pattern's documented purpose decides the expected result.
+func TestDocumentedCloudTrailAlarmPatterns(t *testing.T) {
+	const (
+		authorizationFailures = `{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }`
+		consoleSignInFailures = `{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }`
+		iamPolicyChanges      = `{($.eventName=DeleteGroupPolicy)||($.eventName=DeleteRolePolicy)||($.eventName=PutRolePolicy)||($.eventName=AttachRolePolicy)}`
+		rootUsage             = `{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}`
+	)
+	record := func(fields string) string {
+		return `{"eventVersion":"1.09","eventTime":"2026-12-01T12:00:00Z","awsRegion":"us-east-1",` + fields + `}`
+	}
+	var (
+		ec2Unauthorized = record(`"eventSource":"ec2.amazonaws.com","eventName":"RunInstances","errorCode":"Client.UnauthorizedOperation","userIdentity":{"type":"IAMUser"},"eventType":"AwsApiCall"`)
+		s3Denied        = record(`"eventSource":"s3.amazonaws.com","eventName":"GetObject","errorCode":"AccessDenied","userIdentity":{"type":"IAMUser"},"eventType":"AwsApiCall"`)
+		kmsDenied       = record(`"eventSource":"kms.amazonaws.com","eventName":"Decrypt","errorCode":"AccessDeniedException","userIdentity":{"type":"AssumedRole"},"eventType":"AwsApiCall"`)
+		throttled       = record(`"eventSource":"ec2.amazonaws.com","eventName":"DescribeInstances","errorCode":"ThrottlingException","userIdentity":{"type":"IAMUser"},"eventType":"AwsApiCall"`)
+		failedSignIn    = record(`"eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","errorMessage":"Failed authentication","userIdentity":{"type":"IAMUser"},"eventType":"AwsConsoleSignIn","responseElements":{"ConsoleLogin":"Failure"}`)
+		goodSignIn      = record(`"eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","userIdentity":{"type":"IAMUser"},"eventType":"AwsConsoleSignIn","responseElements":{"ConsoleLogin":"Success"}`)
+		rootSignIn      = record(`"eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","userIdentity":{"type":"Root","arn":"arn:aws:iam::111122223333:root"},"eventType":"AwsConsoleSignIn"`)
+		rootViaService  = record(`"eventSource":"s3.amazonaws.com","eventName":"PutObject","userIdentity":{"type":"Root","invokedBy":"cloudtrail.amazonaws.com"},"eventType":"AwsApiCall"`)
+		rootServiceEvt  = record(`"eventSource":"health.amazonaws.com","eventName":"AWSHealthEvent","userIdentity":{"type":"Root"},"eventType":"AwsServiceEvent"`)
+		putRolePolicy   = record(`"eventSource":"iam.amazonaws.com","eventName":"PutRolePolicy","userIdentity":{"type":"IAMUser"},"eventType":"AwsApiCall"`)
+		getRolePolicy   = record(`"eventSource":"iam.amazonaws.com","eventName":"GetRolePolicy","userIdentity":{"type":"IAMUser"},"eventType":"AwsApiCall"`)
+	)
+	cases := []struct {
+		pattern, event string
+		want           bool
+	}{
+		{authorizationFailures, ec2Unauthorized, true},
+		{authorizationFailures, s3Denied, true},
+		{authorizationFailures, kmsDenied, true},
+		{authorizationFailures, throttled, false},
+		{authorizationFailures, goodSignIn, false},
+		{consoleSignInFailures, failedSignIn, true},
+		{consoleSignInFailures, goodSignIn, false},
+		{iamPolicyChanges, putRolePolicy, true},
+		{iamPolicyChanges, getRolePolicy, false},
+		{rootUsage, rootSignIn, true},
+		{rootUsage, rootViaService, false},
+		{rootUsage, rootServiceEvt, false},
+		{rootUsage, goodSignIn, false},
+	}
+	for _, c := range cases {
+		got, err := Match(c.pattern, c.event)
+		if err != nil {
+			t.Fatalf("%s: %v", c.pattern, err)
+		}
+		if got != c.want {
+			t.Errorf("%s on %s = %v, want %v", c.pattern, c.event, got, c.want)
+		}
+	}
+}
+
+func TestExtractReadsANumberOfTheEvent(t *testing.T) {
+	for _, c := range []struct {
+		selector string
+		want     float64
+		ok       bool
+	}{
+		{"$.objectList[1].id", 2, true},
+		{"$.eventType", 0, false},
+		{"$.missing", 0, false},
+		{"not-a-selector", 0, false},
+	} {
+		got, ok := Extract(c.selector, docEvent)
+		if got != c.want || ok != c.ok {
+			t.Errorf("Extract(%s) = %v, %v; want %v, %v", c.selector, got, ok, c.want, c.ok)
+		}
+	}
+}
