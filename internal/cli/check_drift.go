@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mlprov/mlprov/internal/engine"
+	"github.com/mlprov/mlprov/internal/trailcheck"
 	"github.com/mlprov/mlprov/stacks"
 )
 
@@ -51,22 +52,44 @@ func runCheckDrift(deps *Deps, g *GlobalOptions, o *checkDriftOptions) error {
 		return err
 	}
 	sortSecurityFirst(drift.Resources)
+	trail, err := liveComplianceTrail(deps, p, eng, drift)
+	if err != nil {
+		return err
+	}
 	in := driftReportInput(deps, p, drift)
 	reportPath, err := writeDriftReport(g, p, in)
 	if err != nil {
 		return err
 	}
 	if g.jsonOutput() {
-		if err := writeJSON(deps.Out, checkDriftOutput(p, in, reportPath)); err != nil {
+		out := checkDriftOutput(p, in, reportPath)
+		out.ComplianceTrail = trail
+		if err := writeJSON(deps.Out, out); err != nil {
 			return err
 		}
 	} else {
 		printDrift(deps, drift, reportPath)
+		printComplianceTrail(deps.Out, trail)
 	}
 	if drift.HasDrift() {
 		return silentExit(ExitChanges)
 	}
 	return nil
+}
+
+// liveComplianceTrail judges trail delivery on the resources as AWS reports
+// them: the recorded ones with the drift applied (nil without compliance
+// monitoring). It does not change the exit code: a deleted, stopped or
+// rerouted trail is drift already.
+func liveComplianceTrail(deps *Deps, p *product, eng Engine, drift *engine.DriftReport) (*trailcheck.Finding, error) {
+	if !watchesCompliance(p) {
+		return nil, nil
+	}
+	state, err := eng.Describe(deps.Context, p.names.StackName)
+	if err != nil {
+		return nil, err
+	}
+	return complianceTrail(p, trailcheck.SeenAWS, asLive(state.Resources, drift)), nil
 }
 
 // notDeployed is the error of an action that needs a deployed product.

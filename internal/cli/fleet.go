@@ -263,5 +263,8 @@ func readCheckDrift(out []byte, p *fleet.Product) (*policycheck.Result, error) {
 	}
 	p.Drifted = len(resources)
 	p.Summary = fmt.Sprintf("%d drifted resource(s) in %d checked", p.Drifted, doc.Checked)
+	if t := doc.ComplianceTrail; t != nil && !t.Delivering {
+		p.Summary += "; no trail delivers to " + t.LogGroup
+	}
 	return nil, nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/mlprov/mlprov/internal/iampolicy"
 	"github.com/mlprov/mlprov/internal/policycheck"
 	"github.com/mlprov/mlprov/internal/report"
+	"github.com/mlprov/mlprov/internal/trailcheck"
 	"github.com/mlprov/mlprov/stacks"
 )
 
@@ -195,6 +196,9 @@ type CheckDriftOutput struct {
 	Drifted bool                     `json:"drifted"`
 	Drifts  []report.DriftedProperty `json:"drifts"`
 	Report  string                   `json:"report"`
+	// ComplianceTrail is whether a trail delivers to the compliance log
+	// group, as AWS reports it (products with compliance monitoring).
+	ComplianceTrail *trailcheck.Finding `json:"complianceTrail,omitempty"`
 }
 
 func checkDriftOutput(p *product, in report.DriftInput, reportPath string) CheckDriftOutput {

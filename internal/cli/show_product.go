@@ -10,6 +10,7 @@ import (
 	"github.com/mlprov/mlprov/internal/naming"
 	"github.com/mlprov/mlprov/internal/provtemplate"
 	"github.com/mlprov/mlprov/internal/report"
+	"github.com/mlprov/mlprov/internal/trailcheck"
 	"github.com/mlprov/mlprov/stacks"
 )
 
@@ -32,6 +33,9 @@ type deploymentView struct {
 	Deployed bool                         `json:"deployed"`
 	Outputs  map[string]any               `json:"outputs,omitempty"`
 	Pending  []report.PendingConfirmation `json:"pendingConfirmations,omitempty"`
+	// ComplianceTrail is whether a trail delivers to the compliance log
+	// group, as the stack recorded it (products with compliance monitoring).
+	ComplianceTrail *trailcheck.Finding `json:"complianceTrail,omitempty"`
 }
 
 type resourceView struct {
@@ -98,7 +102,8 @@ func deploymentOf(deps *Deps, g *GlobalOptions, o *showProductOptions, p *produc
 	if err != nil {
 		return nil, err
 	}
-	return &deploymentView{Deployed: true, Outputs: state.Outputs, Pending: pendingConfirmations(state)}, nil
+	return &deploymentView{Deployed: true, Outputs: state.Outputs, Pending: pendingConfirmations(state),
+		ComplianceTrail: complianceTrail(p, trailcheck.SeenDeployedState, state.Resources)}, nil
 }
 
 func printProductView(deps *Deps, v productView) {
@@ -125,5 +130,6 @@ func printProductView(deps *Deps, v productView) {
 		fmt.Fprintf(deps.Out, "\nstack %s: deployed\n", v.Stack)
 		printOutputs(deps, d.Outputs)
 		printPending(deps, d.Pending)
+		printComplianceTrail(deps.Out, d.ComplianceTrail)
 	}
 }

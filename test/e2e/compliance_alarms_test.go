@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mlprov/mlprov/internal/awstypes"
+	"github.com/mlprov/mlprov/internal/trailcheck"
 	"github.com/mlprov/mlprov/test/fakeaws/alarmflow"
 	"github.com/mlprov/mlprov/test/fakeaws/awsevents"
 	"github.com/mlprov/mlprov/test/fakeaws/control"
@@ -91,21 +92,49 @@ func TestDeployedComplianceAlarmsSeeCloudTrail(t *testing.T) {
 		})
 	}
 
-	// A stopped trail delivers nothing, so the same AccessDenied call moves no alarm.
+	// show-product judges the deployed state: the product's trail delivers.
+	var shown struct {
+		Deployment struct {
+			ComplianceTrail *trailcheck.Finding `json:"complianceTrail"`
+		} `json:"deployment"`
+	}
+	decode(t, p.expect(exitOK, p.command("show-product", "-o", "json")...), &shown)
+	if f := shown.Deployment.ComplianceTrail; f == nil || !f.Delivering || f.Trail != n.ComplianceTrail || len(f.Problems) != 0 {
+		t.Errorf("show-product compliance trail: %+v, want %s delivering", f, n.ComplianceTrail)
+	}
+
+	// Behind mlprov's back the trail is stopped, then deleted: the same
+	// AccessDenied call reaches no filter, and check-drift says why.
 	trail := resourceOutput(t, cloud, awstypes.CloudTrail, n.ComplianceTrail, "name")
 	if err := control.Mutate(p.cloud, awstypes.CloudTrail, trail, "enableLogging", false); err != nil {
 		t.Fatal(err)
 	}
-	acct := alarmflow.New(p.cloudResources())
-	d, err := acct.RecordCloudTrailEvent(src.AccessDeniedCall(at))
+	expectUndelivered(t, p, src.AccessDeniedCall(at), "logging is stopped", "trail "+trail+" is stopped")
+	if err := control.Remove(p.cloud, awstypes.CloudTrail, trail); err != nil {
+		t.Fatal(err)
+	}
+	expectUndelivered(t, p, src.AccessDeniedCall(at), "the account has no trail", "trail "+trail+" does not exist")
+}
+
+// expectUndelivered checks that the record reaches no log group for reason,
+// and that check-drift reports no trail delivering, with problem.
+func expectUndelivered(t *testing.T, p *product, record, reason, problem string) {
+	t.Helper()
+	d, err := alarmflow.New(p.cloudResources()).RecordCloudTrailEvent(record)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(d.Events) != 0 || len(d.NotDelivered) != 1 || !strings.Contains(d.NotDelivered[0], "logging is stopped") {
-		t.Errorf("a stopped trail delivered %v (not delivered: %v)", d.Events, d.NotDelivered)
+	if len(d.Events) != 0 || len(d.NotDelivered) != 1 || !strings.Contains(d.NotDelivered[0], reason) {
+		t.Errorf("delivered %v (not delivered: %v), want nothing because %s", d.Events, d.NotDelivered, reason)
 	}
-	if err := control.Mutate(p.cloud, awstypes.CloudTrail, trail, "enableLogging", true); err != nil {
-		t.Fatal(err)
+	var drift struct {
+		Drifted         bool                `json:"drifted"`
+		ComplianceTrail *trailcheck.Finding `json:"complianceTrail"`
+	}
+	decode(t, p.expect(exitChanges, p.command("check-drift", "-o", "json")...), &drift)
+	f := drift.ComplianceTrail
+	if !drift.Drifted || f == nil || f.Delivering || f.Seen != trailcheck.SeenAWS || !strings.Contains(strings.Join(f.Problems, "\n"), problem) {
+		t.Errorf("check-drift: drifted=%v compliance trail %+v, want not delivering with %q", drift.Drifted, f, problem)
 	}
 }
 
