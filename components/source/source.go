@@ -11,6 +11,8 @@ import (
 
 	"github.com/mlprov/mlprov/internal/naming"
 	"github.com/mlprov/mlprov/internal/policydoc"
+	"github.com/mlprov/mlprov/internal/warnings"
+	s3native "github.com/pulumi/pulumi-aws-native/sdk/go/aws/s3"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/codecommit"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/codeconnections"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -104,7 +106,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		outs["buildRepositoryUrl"] = c.BuildRepositoryURL
 		outs["deployRepositoryUrl"] = c.DeployRepositoryURL
 	case args.S3Prefix != "":
-		err = c.s3(args)
+		err = c.s3(ctx, args)
 	default:
 		err = c.codeConnections(ctx, name, *args.External, args)
 		outs["connectionArn"] = c.ConnectionArn
@@ -149,9 +151,11 @@ func (c *Source) codeCommit(ctx *pulumi.Context, name string, repos Repositories
 	return nil
 }
 
-// s3 creates nothing: the bucket belongs to the user; the pipelines read two objects.
-func (c *Source) s3(args Args) error {
-	bucket, prefix, _ := strings.Cut(strings.Trim(args.S3Prefix, "/"), "/")
+// s3 creates nothing: the bucket belongs to the user; the pipelines read two
+// objects. It reads the bucket's notification setting: without EventBridge
+// notifications a new object starts nothing.
+func (c *Source) s3(ctx *pulumi.Context, args Args) error {
+	bucket, prefix := SplitS3Prefix(args.S3Prefix)
 	if bucket == "" {
 		return fmt.Errorf("s3 source needs s3_prefix as bucket[/prefix], got %q", args.S3Prefix)
 	}
@@ -170,7 +174,17 @@ func (c *Source) s3(args Args) error {
 	}
 	c.Build, c.Deploy = action(BuildObject), action(DeployObject)
 	c.BuildTrigger = S3ObjectCreatedPattern(bucket, key(BuildObject))
-	c.PendingSetup = []string{S3EventBridgeSetup(bucket)}
+	on, err := eventBridgeNotificationsOn(ctx, bucket, c)
+	if err != nil {
+		return err
+	}
+	if !on {
+		// A warning, not an error: the bucket belongs to the user, the
+		// product deploys and works once its owner turns them on (README,
+		// "How the pipelines start").
+		warnings.Warn(ctx, S3EventBridgeSetup(bucket))
+		c.PendingSetup = []string{S3EventBridgeSetup(bucket)}
+	}
 	c.PipelineRead = []policydoc.Statement{
 		policydoc.Allow("ReadSourceObjects", []string{"s3:GetObject", "s3:GetObjectVersion"},
 			[]string{args.ARNs.Object(bucket + "/" + key(BuildObject)), args.ARNs.Object(bucket + "/" + key(DeployObject))}),
@@ -252,6 +266,26 @@ func S3ObjectCreatedPattern(bucket, key string) string {
 			"object": map[string]any{"key": []string{key}},
 		},
 	})
+}
+
+// SplitS3Prefix splits s3_prefix (bucket[/prefix]) into the bucket and the
+// key prefix.
+func SplitS3Prefix(s3Prefix string) (bucket, prefix string) {
+	bucket, prefix, _ = strings.Cut(strings.Trim(s3Prefix, "/"), "/")
+	return bucket, prefix
+}
+
+// eventBridgeNotificationsOn reads whether the bucket sends its events to
+// EventBridge: the bucket's NotificationConfiguration.EventBridgeConfiguration
+// (AWS::S3::Bucket, read through Cloud Control by the aws-native provider;
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-event-notifications-eventbridge.html).
+func eventBridgeNotificationsOn(ctx *pulumi.Context, bucket string, parent pulumi.Resource) (bool, error) {
+	b, err := s3native.LookupBucket(ctx, &s3native.LookupBucketArgs{BucketName: bucket}, pulumi.Parent(parent))
+	if err != nil {
+		return false, fmt.Errorf("S3 source bucket %s: cannot read its notification settings (the bucket must exist and the deployer read it): %w", bucket, err)
+	}
+	n := b.NotificationConfiguration
+	return n != nil && n.EventBridgeConfiguration != nil && n.EventBridgeConfiguration.EventBridgeEnabled, nil
 }
 
 // S3EventBridgeSetup tells the owner of the source bucket how to turn on

@@ -78,6 +78,9 @@ const (
 	NativeGetPartition          = "aws-native:index:getPartition"
 	NativeGetURLSuffix          = "aws-native:index:getUrlSuffix"
 	NativeGetSSMParameterString = "aws-native:index:getSsmParameterString"
+	// NativeGetS3Bucket reads a bucket through Cloud Control (the S3 source's
+	// EventBridge notification setting).
+	NativeGetS3Bucket = "aws-native:s3:getBucket"
 )
 
 // ModelPackageGroups are both spellings of the model registry.
@@ -96,5 +99,5 @@ var All = []string{
 	NativeSageMakerModelPackageGroup,
 	GetCallerIdentity, GetRegion, GetPartition, GetSSMParameter, GetVPC, GetSubnet, GetSubnets,
 	GetS3Bucket, NativeGetAccountID, NativeGetRegion, NativeGetPartition, NativeGetURLSuffix,
-	NativeGetSSMParameterString,
+	NativeGetSSMParameterString, NativeGetS3Bucket,
 }

@@ -104,5 +104,8 @@ func printChanges(deps *Deps, res *engine.Result) {
 	for _, v := range res.Policy {
 		fmt.Fprintf(deps.Out, "  policy %s\n", v)
 	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(deps.Out, "  WARNING %s\n", w)
+	}
 	fmt.Fprintf(deps.Out, "%s %s: %d change(s) — %s (%s)\n", res.Operation, res.Stack, res.ChangeCount(), res.SummaryLine(), res.Duration.Round(100*time.Millisecond))
 }

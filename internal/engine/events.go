@@ -3,11 +3,14 @@ package engine
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+
+	"github.com/mlprov/mlprov/internal/warnings"
 )
 
 // collector consumes one operation's engine event stream: it records the
@@ -24,6 +27,8 @@ type collector struct {
 	outputs  []apitype.StepEventMetadata
 	failures []*ResourceError
 	policy   []PolicyViolation
+	// warnings are the program's own (not a resource's), each once.
+	warnings []string
 	// summary counts resource steps by op (the engine's own resources aside).
 	summary map[string]int
 }
@@ -102,6 +107,9 @@ func (c *collector) handle(e events.EngineEvent) {
 		d := e.DiagnosticEvent
 		if d.Severity == "error" && d.URN != "" && !internalType(typeOf(d.URN)) {
 			c.failure(d.URN, typeOf(d.URN), "", d.Message)
+		}
+		if w, ok := warnings.FromDiagnostic(cleanDiagnostic(d.Message)); ok && d.Severity == "warning" && !slices.Contains(c.warnings, w) {
+			c.warnings = append(c.warnings, w)
 		}
 	case e.PolicyEvent != nil:
 		p := e.PolicyEvent

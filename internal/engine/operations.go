@@ -129,7 +129,7 @@ func (e *Engine) finish(ctx context.Context, op *operation, c *collector, kind s
 	c.progress.end()
 	res := &Result{
 		Stack: op.stack.Name(), Operation: kind, Changes: c.changes, Summary: c.summary,
-		Policy: c.advisory(), Duration: time.Since(start),
+		Policy: c.advisory(), Warnings: c.warnings, Duration: time.Since(start),
 	}
 	if res.Changes == nil {
 		res.Changes = []Change{}

@@ -56,8 +56,11 @@ type Result struct {
 	// change is a create; nothing was created to preview it).
 	NotDeployed bool `json:"notDeployed,omitempty"`
 	// Advisory policy findings (mandatory ones fail the operation).
-	Policy   []PolicyViolation `json:"policy,omitempty"`
-	Duration time.Duration     `json:"durationNs"`
+	Policy []PolicyViolation `json:"policy,omitempty"`
+	// Warnings are the program's warnings to the user (a check at preview
+	// that does not stop the deploy, e.g. S3 source events off).
+	Warnings []string      `json:"warnings,omitempty"`
+	Duration time.Duration `json:"durationNs"`
 }
 
 // ChangeCount is the number of resources that would change or changed.

@@ -299,12 +299,30 @@ var table = map[string][]grant{
 	awstypes.NativeGetURLSuffix:          nil,
 	awstypes.GetSSMParameter:             {readParameter("name")},
 	awstypes.NativeGetSSMParameterString: {readParameter("name")},
+	// The S3 source bucket's settings, read through Cloud Control with the
+	// read handler's permissions (CloudFormation registry schema of
+	// AWS::S3::Bucket, handlers.read): only its notification setting is used.
+	awstypes.NativeGetS3Bucket: {
+		{sid: "CloudControl", ops: onInvoke, on: everywhere, actions: []string{"cloudformation:GetResource"}},
+		{sid: "ReadSourceBucket", ops: onInvoke, on: inputARN("bucketName", naming.ARNs.Bucket), actions: sourceBucketRead},
+	},
 	awstypes.GetVPC: {
 		{sid: "EC2Describe", ops: onInvoke, on: everywhere, actions: []string{"ec2:DescribeVpcs", "ec2:DescribeRouteTables"}},
 		{sid: "EC2DescribeVpc", ops: onInvoke, on: lookedUpVPC, actions: []string{"ec2:DescribeVpcAttribute"}},
 	},
 	awstypes.GetSubnet:  {{sid: "EC2Describe", ops: onInvoke, on: everywhere, actions: []string{"ec2:DescribeSubnets"}}},
 	awstypes.GetSubnets: {{sid: "EC2Describe", ops: onInvoke, on: everywhere, actions: []string{"ec2:DescribeSubnets"}}},
+}
+
+// sourceBucketRead is what Cloud Control's read of an S3 bucket needs
+// (AWS::S3::Bucket handlers.read.permissions).
+var sourceBucketRead = []string{
+	"s3:GetAccelerateConfiguration", "s3:GetLifecycleConfiguration", "s3:GetBucketPublicAccessBlock",
+	"s3:GetAnalyticsConfiguration", "s3:GetBucketCORS", "s3:GetEncryptionConfiguration", "s3:GetInventoryConfiguration",
+	"s3:GetBucketLogging", "s3:GetMetricsConfiguration", "s3:GetBucketNotification", "s3:GetBucketVersioning",
+	"s3:GetReplicationConfiguration", "s3:GetBucketWebsite", "s3:GetBucketObjectLockConfiguration", "s3:GetBucketTagging",
+	"s3:GetBucketOwnershipControls", "s3:GetIntelligentTieringConfiguration", "s3:GetBucketMetadataTableConfiguration",
+	"s3:ListBucket",
 }
 
 // bucketSetting is a split S3 bucket resource: read, write and remove one setting.

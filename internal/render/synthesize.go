@@ -96,6 +96,11 @@ func OfflineLookup(opts Options, token string, args map[string]any) map[string]a
 		}
 	case awstypes.GetRegion:
 		return map[string]any{"name": opts.Region, "id": opts.Region}
+	case awstypes.NativeGetS3Bucket:
+		// EventBridge notifications are assumed on offline; the preview
+		// checks the real bucket and warns when they are off.
+		return map[string]any{"bucketName": args["bucketName"],
+			"notificationConfiguration": map[string]any{"eventBridgeConfiguration": map[string]any{"eventBridgeEnabled": true}}}
 	case awstypes.GetSSMParameter:
 		name, _ := args["name"].(string)
 		value := provtemplate.Placeholder("ssm:" + name)

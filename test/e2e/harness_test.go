@@ -180,6 +180,9 @@ func newProduct(t testing.TB, configPath string) *product {
 	if err := e2e.SeedNetwork(p.cloud, p.cfg); err != nil {
 		t.Fatal(err)
 	}
+	if err := e2e.SeedSourceBucket(p.cloud, p.cfg, true); err != nil {
+		t.Fatal(err)
+	}
 	return p
 }
 
@@ -350,6 +353,8 @@ type changes struct {
 	Changes     []engine.Change `json:"changes"`
 	Summary     map[string]int  `json:"summary"`
 	ChangeCount int             `json:"changeCount"`
+	// Warnings are the program's warnings (checks at preview).
+	Warnings []string `json:"warnings"`
 }
 
 // decode parses a run's JSON stdout into v.

@@ -15,6 +15,7 @@ import (
 	"github.com/mlprov/mlprov/internal/naming"
 	"github.com/mlprov/mlprov/internal/render"
 	"github.com/mlprov/mlprov/stacks"
+	"github.com/mlprov/mlprov/test/e2e"
 	"github.com/mlprov/mlprov/test/fakeaws/control"
 	"github.com/mlprov/mlprov/test/fakeaws/provider"
 )
@@ -76,6 +77,9 @@ func TestDeployerPolicySufficesEndToEnd(t *testing.T) {
 			}
 			stateDir := t.TempDir()
 			seedNetwork(t, cfg, stateDir)
+			if err := e2e.SeedSourceBucket(stateDir, cfg, true); err != nil {
+				t.Fatal(err)
+			}
 			enforce := func(principal string, mfa bool) {
 				authz, err := provider.NewPolicyAuthorizerConfig(policy, map[string][]string{
 					"aws:MultiFactorAuthPresent": {fmt.Sprint(mfa)}, "aws:PrincipalArn": {principal}})

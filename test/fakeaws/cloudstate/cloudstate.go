@@ -12,6 +12,7 @@
 //	resources/<type>__<id>__<hash>.json   one Resource per file
 //	seeds/parameters/<name>__<hash>.json  SeededParameter
 //	seeds/vpcs/<id>__<hash>.json          SeededVPC
+//	seeds/buckets/<name>__<hash>.json     SeededBucket
 //	faults.json                           pending Faults
 //	calls.jsonl                           one Call per line
 //	authorizer.json                       AuthorizerConfig (optional)
@@ -116,6 +117,15 @@ type SeededVPC struct {
 	DNSHostnamesDisabled bool `json:"dnsHostnamesDisabled,omitempty"`
 }
 
+// SeededBucket is an S3 bucket that exists outside the stack (an S3
+// source's), with the one setting the program reads.
+type SeededBucket struct {
+	Name string `json:"name"`
+	// EventBridgeEnabled: the bucket sends its events to EventBridge
+	// (PutBucketNotificationConfiguration with an EventBridgeConfiguration).
+	EventBridgeEnabled bool `json:"eventBridgeEnabled"`
+}
+
 // AuthorizerConfig selects the policy the plugins enforce on every call.
 type AuthorizerConfig struct {
 	// Kind is "allow-all" (the default when no file exists).
@@ -134,6 +144,7 @@ const (
 	resourcesDir  = "resources"
 	parametersDir = "seeds/parameters"
 	vpcsDir       = "seeds/vpcs"
+	bucketsDir    = "seeds/buckets"
 	faultsFile    = "faults.json"
 	callsFile     = "calls.jsonl"
 	lockFile      = ".lock"
@@ -151,7 +162,7 @@ func Open(dir string) (*Store, error) {
 	if dir == "" {
 		return nil, errors.New("fakeaws: empty state directory")
 	}
-	for _, sub := range []string{resourcesDir, parametersDir, vpcsDir} {
+	for _, sub := range []string{resourcesDir, parametersDir, vpcsDir, bucketsDir} {
 		if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
 			return nil, fmt.Errorf("fakeaws: create state directory: %w", err)
 		}
@@ -357,6 +368,20 @@ func (s *Store) PutVPC(v SeededVPC) error {
 
 // VPCs lists the seeded VPCs.
 func (s *Store) VPCs() ([]SeededVPC, error) { return readAll[SeededVPC](s, vpcsDir) }
+
+// PutBucket seeds a bucket.
+func (s *Store) PutBucket(b SeededBucket) error {
+	return s.locked(func() error {
+		return writeJSONAtomic(filepath.Join(s.dir, bucketsDir, fileKey(b.Name)), b)
+	})
+}
+
+// Bucket loads a seeded bucket; ErrNotFound when absent.
+func (s *Store) Bucket(name string) (SeededBucket, error) {
+	var b SeededBucket
+	err := readJSON(filepath.Join(s.dir, bucketsDir, fileKey(name)), &b)
+	return b, err
+}
 
 // AddFault queues a fault.
 func (s *Store) AddFault(f Fault) error {

@@ -57,6 +57,16 @@ func SeedVPC(dir, vpcID, cidr string, subnetIDs []string) error {
 	return s.PutVPC(cloudstate.SeededVPC{ID: vpcID, CidrBlock: cidr, SubnetIDs: subnetIDs})
 }
 
+// SeedBucket makes an S3 bucket (an S3 source's) exist outside the stack,
+// with EventBridge notifications on or off.
+func SeedBucket(dir, name string, eventBridge bool) error {
+	s, err := cloudstate.Open(dir)
+	if err != nil {
+		return err
+	}
+	return s.PutBucket(cloudstate.SeededBucket{Name: name, EventBridgeEnabled: eventBridge})
+}
+
 // Resources lists every resource the double holds, sorted by type then id.
 func Resources(dir string) ([]Resource, error) {
 	s, err := cloudstate.Open(dir)
