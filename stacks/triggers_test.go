@@ -13,6 +13,7 @@ import (
 	"github.com/mlprov/mlprov/stacks"
 	"github.com/mlprov/mlprov/test/fakeaws/awsevents"
 	"github.com/mlprov/mlprov/test/fakeaws/eventpattern"
+	"github.com/mlprov/mlprov/test/iamsim"
 )
 
 // events are AWS-shaped events from the test account and region.
@@ -107,36 +108,77 @@ func rolePolicyDoc(t *testing.T, rec *render.Recording, role string) policydoc.D
 	return d
 }
 
-// TestOnlyHumansApproveModels: the build and SageMaker roles may register
-// versions PendingManualApproval only (an explicit Deny in their policies).
-func TestOnlyHumansApproveModels(t *testing.T) {
+// approvalCases: the build and SageMaker roles may register a model only
+// as PendingManualApproval, never approve one (sagemaker:ModelApprovalStatus).
+var approvalCases = []struct {
+	action, status string
+	want           iampolicy.Decision
+}{
+	{"sagemaker:CreateModelPackage", "PendingManualApproval", iampolicy.Allowed},
+	{"sagemaker:CreateModelPackage", "Approved", iampolicy.ExplicitDeny},
+	{"sagemaker:CreateModelPackage", "Rejected", iampolicy.ExplicitDeny},
+	{"sagemaker:CreateModelPackage", "", iampolicy.ExplicitDeny},
+	{"sagemaker:UpdateModelPackage", "Approved", iampolicy.ExplicitDeny},
+}
+
+// approvalRole is a role that may register models: its policies and one
+// request per approval case.
+type approvalRole struct {
+	name     string
+	policies []policydoc.Document
+	requests []iampolicy.Request
+}
+
+func approvalRoles(t *testing.T) []approvalRole {
 	cfg := baseConfig(config.TierEnterprise, "prod")
 	n := naming.For(cfg)
 	rec := run(t, cfg, stacks.Options{})
 	pkg := naming.ARNsFor(testAccount, testRegion).ModelPackages(n.ModelPackageGroup)
 	pkg = strings.TrimSuffix(pkg, "*") + "3"
+	var out []approvalRole
 	for _, role := range []string{n.CodeBuildRole, n.SageMakerExecutionRole} {
-		docs := []policydoc.Document{rolePolicyDoc(t, rec, role)}
-		for _, c := range []struct {
-			action, status string
-			want           iampolicy.Decision
-		}{
-			{"sagemaker:CreateModelPackage", "PendingManualApproval", iampolicy.Allowed},
-			{"sagemaker:CreateModelPackage", "Approved", iampolicy.ExplicitDeny},
-			{"sagemaker:CreateModelPackage", "Rejected", iampolicy.ExplicitDeny},
-			{"sagemaker:CreateModelPackage", "", iampolicy.ExplicitDeny},
-			{"sagemaker:UpdateModelPackage", "Approved", iampolicy.ExplicitDeny},
-		} {
+		r := approvalRole{name: role, policies: []policydoc.Document{rolePolicyDoc(t, rec, role)}}
+		for _, c := range approvalCases {
 			req := iampolicy.Request{Action: c.action, Resource: pkg, Context: map[string][]string{}}
 			if c.status != "" {
 				req.Context["sagemaker:ModelApprovalStatus"] = []string{c.status}
 			}
-			got, err := iampolicy.Evaluate(docs, req)
+			r.requests = append(r.requests, req)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func TestOnlyHumansApproveModels(t *testing.T) {
+	for _, role := range approvalRoles(t) {
+		for i, req := range role.requests {
+			got, err := iampolicy.Evaluate(role.policies, req)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got != c.want {
-				t.Errorf("%s: %s with status %q = %v, want %v", role, c.action, c.status, got, c.want)
+			if c := approvalCases[i]; got != c.want {
+				t.Errorf("%s: %s with status %q = %v, want %v", role.name, c.action, c.status, got, c.want)
+			}
+		}
+	}
+}
+
+// TestOnlyHumansApproveModelsExternally judges the same requests with
+// @cloud-copilot/iam-simulate (test/iamsim), so the proof does not rest on
+// mlprov's own evaluator.
+func TestOnlyHumansApproveModelsExternally(t *testing.T) {
+	iamsim.Require(t)
+	verdict := map[iampolicy.Decision]string{iampolicy.Allowed: iamsim.Allowed, iampolicy.ExplicitDeny: iamsim.ExplicitlyDenied}
+	for _, role := range approvalRoles(t) {
+		sims := make([]iamsim.Request, len(role.requests))
+		for i, req := range role.requests {
+			sims[i] = iamsim.Request{Action: req.Action, Resource: req.Resource, Account: testAccount,
+				Principal: naming.ARNsFor(testAccount, testRegion).Role(role.name), Context: req.Context}
+		}
+		for i, got := range iamsim.Judge(t, role.policies, sims) {
+			if c := approvalCases[i]; got != verdict[c.want] {
+				t.Errorf("%s: %s with status %q: iam-simulate says %s, want %s", role.name, c.action, c.status, got, verdict[c.want])
 			}
 		}
 	}

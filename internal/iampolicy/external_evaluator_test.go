@@ -1,12 +1,7 @@
 package iampolicy
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -14,48 +9,14 @@ import (
 
 	"github.com/mlprov/mlprov/internal/config"
 	"github.com/mlprov/mlprov/internal/policydoc"
+	"github.com/mlprov/mlprov/test/iamsim"
 )
 
-// The external evaluator is @cloud-copilot/iam-simulate (pinned in
-// testdata/iamsim/package-lock.json), run with Node: an IAM implementation
-// that shares nothing with evaluate.go.
-const (
-	iamsimDir     = "testdata/iamsim"
-	iamsimInstall = "make iamsim (npm ci --prefix internal/iampolicy/testdata/iamsim)"
-)
+// The external evaluator (test/iamsim) and mlprov's Decisions in its words.
+var externalVerdict = map[Decision]string{Allowed: iamsim.Allowed, ExplicitDeny: iamsim.ExplicitlyDenied, ImplicitDeny: iamsim.ImplicitlyDenied}
 
-// verdicts of the external evaluator, by mlprov's Decision.
-var externalVerdict = map[Decision]string{Allowed: "Allowed", ExplicitDeny: "ExplicitlyDenied", ImplicitDeny: "ImplicitlyDenied"}
-
-// iamSimulator checks Node and the installed evaluator; without them the
-// test skips, or fails under CI=true, naming the install command.
-func iamSimulator(t *testing.T) {
-	t.Helper()
-	missing := ""
-	if _, err := exec.LookPath("node"); err != nil {
-		missing = "node is not on PATH (install Node.js, e.g. apt-get install -y nodejs npm)"
-	} else if _, err := os.Stat(filepath.Join(iamsimDir, "node_modules", "@cloud-copilot", "iam-simulate")); err != nil {
-		missing = "the external IAM evaluator is not installed: run " + iamsimInstall
-	}
-	switch {
-	case missing == "":
-	case os.Getenv("CI") == "true":
-		t.Fatal(missing)
-	default:
-		t.Skip(missing)
-	}
-}
-
-// simRequest is one request in the evaluator's input.
-type simRequest struct {
-	Action    string              `json:"action"`
-	Resource  string              `json:"resource"`
-	Account   string              `json:"account"`
-	Principal string              `json:"principal"`
-	Context   map[string][]string `json:"context"`
-	// ResourcePolicy is the resource's own policy where AWS requires one.
-	ResourcePolicy *policydoc.Document `json:"resourcePolicy,omitempty"`
-}
+// simRequest is one request to the external evaluator.
+type simRequest = iamsim.Request
 
 // defaultKeyPolicy is the default KMS key policy, which lets IAM policies of
 // the key's account grant access to it (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html).
@@ -65,29 +26,6 @@ func defaultKeyPolicy(account string) *policydoc.Document {
 	d := policydoc.New(policydoc.Statement{Sid: "EnableIAMUserPermissions", Effect: "Allow",
 		Principal: &policydoc.Principal{AWS: []string{"arn:aws:iam::" + account + ":root"}}, Action: []string{"kms:*"}, Resource: []string{"*"}})
 	return &d
-}
-
-// judgeExternally returns the external evaluator's verdict on each request.
-func judgeExternally(t *testing.T, policy []policydoc.Document, reqs []simRequest) []string {
-	t.Helper()
-	in, err := json.Marshal(map[string]any{"policies": policy, "requests": reqs})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("node", "evaluate.js")
-	cmd.Dir = iamsimDir
-	cmd.Stdin = bytes.NewReader(in)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("external evaluator: %v\n%s", err, stderr.String())
-	}
-	var verdicts []string
-	if err := json.Unmarshal(out, &verdicts); err != nil || len(verdicts) != len(reqs) {
-		t.Fatalf("external evaluator answered %d verdicts for %d requests: %v", len(verdicts), len(reqs), err)
-	}
-	return verdicts
 }
 
 // judged is one request with both evaluators' verdicts.
@@ -124,7 +62,7 @@ func judgeBoth(t *testing.T, policy []policydoc.Document, reqs []modelRequest, s
 			out = append(out, judged{modelRequest: q, sim: sim, internal: got})
 		}
 	}
-	for i, v := range judgeExternally(t, policy, sims) {
+	for i, v := range iamsim.Judge(t, policy, sims) {
 		out[i].external = v
 	}
 	return out
@@ -149,7 +87,7 @@ func caller(account, principal string, mfa bool) simRequest {
 // requests must be allowed as the environment table says, and another
 // product's, tenant's, environment's or account's requests denied.
 func TestExternalEvaluatorJudgesThePolicy(t *testing.T) {
-	iamSimulator(t)
+	iamsim.Require(t)
 	m := providerModel(t)
 	files := make([]string, 0)
 	cfgs := configs(t)

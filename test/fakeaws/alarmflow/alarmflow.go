@@ -88,7 +88,7 @@ func boolean(m map[string]any, key string, unset bool) bool {
 	return b
 }
 
-func strings_(m map[string]any, key string) []string {
+func stringList(m map[string]any, key string) []string {
 	var out []string
 	list, _ := m[key].([]any)
 	for _, v := range list {

@@ -11,14 +11,15 @@ import (
 )
 
 const (
-	account  = "111122223333"
-	region   = "eu-west-1"
-	group    = "audit"
-	groupARN = "arn:aws:logs:eu-west-1:111122223333:log-group:audit"
-	roleARN  = "arn:aws:iam::111122223333:role/trail-delivery"
-	topicARN = "arn:aws:sns:eu-west-1:111122223333:alerts"
-	keyARN   = "arn:aws:kms:eu-west-1:111122223333:key/k1"
-	alarmARN = "arn:aws:cloudwatch:eu-west-1:111122223333:alarm:denied"
+	account     = "111122223333"
+	region      = "eu-west-1"
+	group       = "audit"
+	groupARN    = "arn:aws:logs:eu-west-1:111122223333:log-group:audit"
+	roleARN     = "arn:aws:iam::111122223333:role/trail-delivery"
+	topicARN    = "arn:aws:sns:eu-west-1:111122223333:alerts"
+	keyARN      = "arn:aws:kms:eu-west-1:111122223333:key/k1"
+	alarmARN    = "arn:aws:cloudwatch:eu-west-1:111122223333:alarm:denied"
+	boundaryARN = "arn:aws:iam::111122223333:policy/boundary"
 )
 
 var (
@@ -38,8 +39,11 @@ func world(change func(map[string]map[string]any)) []cloudstate.Resource {
 		awstypes.CloudTrail: {"name": "t", "arn": "arn:aws:cloudtrail:eu-west-1:111122223333:trail/t", "enableLogging": true,
 			"isMultiRegionTrail": true, "includeGlobalServiceEvents": true,
 			"cloudWatchLogsGroupArn": groupARN + ":*", "cloudWatchLogsRoleArn": roleARN},
-		awstypes.IAMRole: {"name": "trail-delivery", "arn": roleARN, "assumeRolePolicy": `{"Statement":[{"Effect":"Allow",
-			"Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"sts:AssumeRole"}]}`},
+		awstypes.IAMRole: {"name": "trail-delivery", "arn": roleARN, "permissionsBoundary": boundaryARN,
+			"assumeRolePolicy": `{"Statement":[{"Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"sts:AssumeRole",
+			"Condition":{"StringEquals":{"aws:SourceAccount":"111122223333"}}}]}`},
+		awstypes.IAMPolicy: {"arn": boundaryARN, "policy": `{"Statement":[{"Effect":"Allow","Action":"logs:*","Resource":"*"},
+			{"Effect":"Deny","Action":"logs:DeleteLogGroup","Resource":"*"}]}`},
 		awstypes.IAMRolePolicy: {"role": "trail-delivery", "policy": `{"Statement":[{"Effect":"Allow",
 			"Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":"` + groupARN + `:log-stream:*"}]}`},
 		awstypes.LogGroup: {"name": group, "arn": groupARN, "kmsKeyId": keyARN},
@@ -146,6 +150,9 @@ func TestTrailDeliveryConditions(t *testing.T) {
 		{"role trusts another service", set(awstypes.IAMRole, "assumeRolePolicy", `{"Statement":[{"Effect":"Allow",
 			"Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`), denied, "does not trust"},
 		{"log group gone", drop(awstypes.LogGroup), denied, "log group audit does not exist"},
+		{"boundary without logs", set(awstypes.IAMPolicy, "policy", `{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`),
+			denied, "permissions boundary does not allow logs:CreateLogStream"},
+		{"boundary gone", drop(awstypes.IAMPolicy), denied, "permissions boundary " + boundaryARN + " does not exist"},
 		{"key does not let logs encrypt", set(awstypes.KMSKey, "policy", `{"Statement":[]}`), denied, "KMS key"},
 		{"no trail", drop(awstypes.CloudTrail), denied, "no trail"},
 	} {

@@ -185,7 +185,7 @@ func (a *Account) runActions(alarm map[string]any, from, to string, at time.Time
 	if err != nil {
 		return err
 	}
-	for _, target := range strings_(alarm, actionKeys[to]) {
+	for _, target := range stringList(alarm, actionKeys[to]) {
 		p, err := parseARN(target)
 		if err != nil {
 			return err

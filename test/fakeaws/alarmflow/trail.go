@@ -26,7 +26,7 @@ type Delivery struct {
 
 // maxCloudTrailEventSize: CloudTrail does not send events larger than
 // 256 KB to CloudWatch Logs
-// (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudwatch-limits-cloudtrail.html).
+// (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/WhatIsCloudTrail-Limits.html, "Event size").
 const maxCloudTrailEventSize = 256 * 1024
 
 // globalEventSources are the services whose events are global service
@@ -125,7 +125,7 @@ func (a *Account) deliveryBlocked(trail map[string]any, source, region string, s
 	}
 	account := trailARN.account
 	stream := strings.TrimSuffix(groupARN, ":*") + ":log-stream:" + account + "_CloudTrail_" + region
-	if reason, err := a.roleBlocks(roleARN, stream); reason != "" || err != nil {
+	if reason, err := a.roleBlocks(roleARN, stream, str(trail, "arn")); reason != "" || err != nil {
 		return reason, err
 	}
 	return a.logGroupKeyBlocks(logGroup.Outputs)
@@ -145,15 +145,24 @@ func logGroupOfTrail(groupARN string) (string, error) {
 	return strings.TrimSuffix(name, ":*"), nil
 }
 
-// roleBlocks checks the delivery role: it exists, trusts CloudTrail and an
-// inline policy lets it create the stream and put events in it.
-func (a *Account) roleBlocks(roleARN, stream string) (string, error) {
+// roleBlocks checks the delivery role: it exists, trusts CloudTrail (which
+// assumes it for this trail: aws:SourceArn and aws:SourceAccount, the
+// confused-deputy keys CloudTrail sets,
+// https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cross-service-confused-deputy-prevention.html)
+// and an inline policy (the product's delivery role has only those) lets it
+// create the stream and put events in it.
+func (a *Account) roleBlocks(roleARN, stream, trailARN string) (string, error) {
 	role, ok := a.find(awstypes.IAMRole, "arn", roleARN)
 	if !ok {
 		return "delivery role " + roleARN + " does not exist", nil
 	}
+	trail, err := parseARN(trailARN)
+	if err != nil {
+		return "", err
+	}
 	trusted, err := allowed(str(role.Outputs, "assumeRolePolicy"), request{service: "cloudtrail.amazonaws.com",
-		action: "sts:AssumeRole", resource: roleARN, context: map[string]string{"aws:SourceAccount": strings.Split(roleARN, ":")[4]}})
+		action: "sts:AssumeRole", resource: roleARN,
+		context: map[string]string{"aws:SourceAccount": trail.account, "aws:SourceArn": trailARN}})
 	if err != nil {
 		return "", fmt.Errorf("delivery role trust policy: %w", err)
 	}
@@ -176,6 +185,31 @@ func (a *Account) roleBlocks(roleARN, stream string) (string, error) {
 		if !ok {
 			return "delivery role may not " + action + " on " + stream, nil
 		}
+		if reason, err := a.boundaryBlocks(role.Outputs, action, stream); reason != "" || err != nil {
+			return reason, err
+		}
+	}
+	return "", nil
+}
+
+// boundaryBlocks checks the role's permissions boundary, which must allow
+// the action too
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html).
+func (a *Account) boundaryBlocks(role map[string]any, action, resource string) (string, error) {
+	arn := str(role, "permissionsBoundary")
+	if arn == "" {
+		return "", nil
+	}
+	boundary, ok := a.find(awstypes.IAMPolicy, "arn", arn)
+	if !ok {
+		return "delivery role's permissions boundary " + arn + " does not exist", nil
+	}
+	allows, err := allowed(str(boundary.Outputs, "policy"), request{action: action, resource: resource})
+	if err != nil {
+		return "", fmt.Errorf("permissions boundary %s: %w", arn, err)
+	}
+	if !allows {
+		return "delivery role's permissions boundary does not allow " + action + " on " + resource, nil
 	}
 	return "", nil
 }
