@@ -21,10 +21,10 @@ func cloudTrailTime(at time.Time) string { return at.UTC().Format(time.RFC3339) 
 // AccessDeniedCall is an IAM user's S3 call refused with AccessDenied, in
 // the source's region.
 func (s Source) AccessDeniedCall(at time.Time) string {
-	return fmt.Sprintf(`{"eventVersion":"1.09","userIdentity":{"type":"IAMUser","principalId":"AIDAEXAMPLE","arn":"arn:aws:iam::%[1]s:user/dev",
-"accountId":"%[1]s","accessKeyId":"AKIAEXAMPLE","userName":"dev"},"eventTime":"%[3]s","eventSource":"s3.amazonaws.com",
+	return fmt.Sprintf(`{"eventVersion":"1.09","userIdentity":{"type":"IAMUser","principalId":"AIDAEXAMPLE","arn":"arn:aws:iam::%[1]s:user/analyst",
+"accountId":"%[1]s","accessKeyId":"AKIAEXAMPLE","userName":"analyst"},"eventTime":"%[3]s","eventSource":"s3.amazonaws.com",
 "eventName":"GetBucketPolicy","awsRegion":"%[2]s","sourceIPAddress":"198.51.100.7","userAgent":"aws-cli/2.15.0",
-"errorCode":"AccessDenied","errorMessage":"User: arn:aws:iam::%[1]s:user/dev is not authorized to perform: s3:GetBucketPolicy",
+"errorCode":"AccessDenied","errorMessage":"User: arn:aws:iam::%[1]s:user/analyst is not authorized to perform: s3:GetBucketPolicy",
 "requestParameters":{"bucketName":"someone-elses-bucket","policy":""},"responseElements":null,"requestID":"R1","eventID":"e-denied",
 "readOnly":true,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"%[1]s","eventCategory":"Management"}`,
 		s.Account, s.Region, cloudTrailTime(at))
