@@ -182,8 +182,9 @@ func (c *Source) s3(ctx *pulumi.Context, args Args) error {
 		// A warning, not an error: the bucket belongs to the user, the
 		// product deploys and works once its owner turns them on (README,
 		// "How the pipelines start").
-		warnings.Warn(ctx, S3EventBridgeSetup(bucket))
-		c.PendingSetup = []string{S3EventBridgeSetup(bucket)}
+		setup := S3EventBridgeSetup(bucket)
+		warnings.Warn(ctx, setup)
+		c.PendingSetup = []string{setup}
 	}
 	c.PipelineRead = []policydoc.Statement{
 		policydoc.Allow("ReadSourceObjects", []string{"s3:GetObject", "s3:GetObjectVersion"},
