@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/mlprov/mlprov/internal/naming"
-	mltags "github.com/mlprov/mlprov/internal/tags"
 	"github.com/mlprov/mlprov/internal/policydoc"
+	mltags "github.com/mlprov/mlprov/internal/tags"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
