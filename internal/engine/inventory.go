@@ -62,12 +62,14 @@ func (e *Engine) List(ctx context.Context) ([]StackSummary, error) {
 
 // DeployedResource is one resource recorded in a stack's state.
 type DeployedResource struct {
-	URN       string         `json:"urn"`
-	Type      string         `json:"type"`
-	Name      string         `json:"name"`
-	ID        string         `json:"id,omitempty"`
-	Protected bool           `json:"protected,omitempty"`
-	Outputs   map[string]any `json:"outputs,omitempty"`
+	URN       string `json:"urn"`
+	Type      string `json:"type"`
+	Name      string `json:"name"`
+	ID        string `json:"id,omitempty"`
+	Protected bool   `json:"protected,omitempty"`
+	// Kept: deleting the stack leaves the resource in AWS (retainOnDelete).
+	Kept    bool           `json:"kept,omitempty"`
+	Outputs map[string]any `json:"outputs,omitempty"`
 }
 
 // Deployment is what a deployed stack holds.
@@ -83,6 +85,17 @@ func (d *Deployment) Protected() []DeployedResource {
 	var out []DeployedResource
 	for _, r := range d.Resources {
 		if r.Protected {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Kept lists the resources a delete leaves in AWS.
+func (d *Deployment) Kept() []DeployedResource {
+	var out []DeployedResource
+	for _, r := range d.Resources {
+		if r.Kept {
 			out = append(out, r)
 		}
 	}
@@ -118,7 +131,7 @@ func (e *Engine) Describe(ctx context.Context, stackName string) (*Deployment, e
 		}
 		d.Resources = append(d.Resources, DeployedResource{
 			URN: string(r.URN), Type: string(r.Type), Name: nameOf(string(r.URN)), ID: string(r.ID),
-			Protected: r.Protect, Outputs: redactSecrets(r.Outputs).(map[string]any),
+			Protected: r.Protect, Kept: r.RetainOnDelete, Outputs: redactSecrets(r.Outputs).(map[string]any),
 		})
 	}
 	return d, nil

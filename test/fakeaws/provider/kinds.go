@@ -23,6 +23,19 @@ type kind struct {
 	newID func(c *attrContext) string
 	// attributes are the outputs AWS computes, merged over the inputs.
 	attributes func(c *attrContext) map[string]any
+	// scopedBy names the input of the parent within which AWS keeps the
+	// name unique (a metric filter's log group); the double stores such a
+	// resource under parent:id while the provider's id stays the name.
+	scopedBy string
+}
+
+// storeID is where the double keeps a resource of this kind with id.
+func (k kind) storeID(id string, props map[string]any) string {
+	if k.scopedBy == "" {
+		return id
+	}
+	parent, _ := props[k.scopedBy].(string)
+	return parent + ":" + id
 }
 
 // attrContext is what id and attribute functions may use.
@@ -351,10 +364,15 @@ var kinds = map[string]kind{
 	typeSecurityGroupRuleOut: securityGroupRuleKind("sgr"),
 	typeSecurityGroupRuleEC2: securityGroupRuleKind("sgrule"),
 	awstypes.LogGroup:        namedWithARN("logs", "log-group:"),
+	// "Metric filter names must be unique within a log group"; the
+	// provider's id is the name alone (terraform-provider-aws
+	// logs/metric_filter.go resourceMetricFilterPut, d.SetId(name); Read by
+	// log_group_name and name). https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html
 	awstypes.LogMetricFilter: {
 		nameProperty: "name",
 		replaceOn:    []string{"logGroupName"},
 		attributes:   noAttributes,
+		scopedBy:     "logGroupName",
 	},
 	awstypes.MetricAlarm: namedWithARN("cloudwatch", "alarm:"),
 }
