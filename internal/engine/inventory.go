@@ -97,21 +97,25 @@ func (e *Engine) Describe(ctx context.Context, stackName string) (*Deployment, e
 		return nil, err
 	}
 	defer op.close()
-	outputs, err := op.stack.Outputs(ctx)
+	return op.deployment(ctx)
+}
+
+// rootStackType is the type of the stack's root resource, which holds the
+// stack outputs.
+const rootStackType = "pulumi:pulumi:Stack"
+
+// deployment is what the operation's stack holds, from one state export
+// (the one its up made, if any).
+func (o *operation) deployment(ctx context.Context) (*Deployment, error) {
+	name := o.stack.Name()
+	state, err := o.ws.state(ctx, name)
 	if err != nil {
-		return nil, classify(ctx, fmt.Errorf("outputs of %s: %w", stackName, err))
+		return nil, err
 	}
-	exported, err := op.stack.Export(ctx)
-	if err != nil {
-		return nil, classify(ctx, fmt.Errorf("export %s: %w", stackName, err))
+	d := &Deployment{Stack: name, Outputs: map[string]any{}, Resources: []DeployedResource{}}
+	for k, v := range rootOutputs(state) {
+		d.Outputs[k] = redactSecrets(v)
 	}
-	var state apitype.DeploymentV3
-	if len(exported.Deployment) > 0 {
-		if err := json.Unmarshal(exported.Deployment, &state); err != nil {
-			return nil, fmt.Errorf("read the state of %s: %w", stackName, err)
-		}
-	}
-	d := &Deployment{Stack: stackName, Outputs: plainOutputs(outputs), Resources: []DeployedResource{}}
 	for _, r := range state.Resources {
 		if !r.Custom || internalType(string(r.Type)) {
 			continue
@@ -124,28 +128,63 @@ func (e *Engine) Describe(ctx context.Context, stackName string) (*Deployment, e
 	return d, nil
 }
 
+// rootOutputs are the stack outputs: the root stack resource's outputs.
+func rootOutputs(state *apitype.DeploymentV3) map[string]any {
+	for _, r := range state.Resources {
+		if string(r.Type) == rootStackType {
+			return r.Outputs
+		}
+	}
+	return nil
+}
+
 // secretSig marks a secret value in exported state.
 const secretSig = "4dabf18193072939515e22adb298388d"
 
 // redactSecrets replaces every secret in exported state by "[secret]", so no
 // credential reaches output or logs.
 func redactSecrets(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		if _, secret := x[secretSig]; secret {
+	out, _ := replaceSecrets(v, func(map[string]any) any { return "[secret]" })
+	return out
+}
+
+// revealSecrets replaces every secret in state exported with --show-secrets
+// by its plaintext value, and reports whether v held a secret.
+func revealSecrets(v any) (any, bool) {
+	return replaceSecrets(v, func(secret map[string]any) any {
+		var plain any
+		if text, ok := secret["plaintext"].(string); !ok || json.Unmarshal([]byte(text), &plain) != nil {
 			return "[secret]"
 		}
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = redactSecrets(e)
+		return plain
+	})
+}
+
+// replaceSecrets returns v with every secret object replaced by replace(it)
+// and whether it found one.
+func replaceSecrets(v any, replace func(secret map[string]any) any) (any, bool) {
+	found := false
+	var walk func(any) any
+	walk = func(v any) any {
+		switch x := v.(type) {
+		case map[string]any:
+			if _, secret := x[secretSig]; secret {
+				found = true
+				return replace(x)
+			}
+			out := make(map[string]any, len(x))
+			for k, e := range x {
+				out[k] = walk(e)
+			}
+			return out
+		case []any:
+			out := make([]any, len(x))
+			for i, e := range x {
+				out[i] = walk(e)
+			}
+			return out
 		}
-		return out
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = redactSecrets(e)
-		}
-		return out
+		return v
 	}
-	return v
+	return walk(v), found
 }

@@ -84,6 +84,9 @@ func (e *Engine) Up(ctx context.Context, t Target) (*Result, error) {
 		optup.EventStreams(c.ch), optup.SuppressOutputs())
 	c.wait(err)
 	res, err := e.finish(ctx, op, c, OpUp, start, err)
+	if res != nil && ctx.Err() == nil {
+		res.State, _ = op.deployment(ctx)
+	}
 	if err != nil {
 		return res, err
 	}
