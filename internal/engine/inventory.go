@@ -104,38 +104,51 @@ func (e *Engine) Describe(ctx context.Context, stackName string) (*Deployment, e
 // stack outputs.
 const rootStackType = "pulumi:pulumi:Stack"
 
-// deployment is what the operation's stack holds, from one state export
-// (the one its up made, if any).
+// deployment is what the operation's stack holds, from an export of its
+// state (the stack outputs are the root stack resource's).
 func (o *operation) deployment(ctx context.Context) (*Deployment, error) {
 	name := o.stack.Name()
-	state, err := o.ws.state(ctx, name)
+	exported, err := o.stack.Export(ctx)
 	if err != nil {
-		return nil, err
+		return nil, classify(ctx, fmt.Errorf("export %s: %w", name, err))
 	}
-	d := &Deployment{Stack: name, Outputs: map[string]any{}, Resources: []DeployedResource{}}
-	for k, v := range rootOutputs(state) {
-		d.Outputs[k] = redactSecrets(v)
+	var state apitype.DeploymentV3
+	if len(exported.Deployment) > 0 {
+		if err := json.Unmarshal(exported.Deployment, &state); err != nil {
+			return nil, fmt.Errorf("read the state of %s: %w", name, err)
+		}
 	}
+	d := newDeployment(name)
 	for _, r := range state.Resources {
-		if !r.Custom || internalType(string(r.Type)) {
+		if string(r.Type) == rootStackType {
+			d.setOutputs(r.Outputs)
 			continue
 		}
-		d.Resources = append(d.Resources, DeployedResource{
-			URN: string(r.URN), Type: string(r.Type), Name: nameOf(string(r.URN)), ID: string(r.ID),
-			Protected: r.Protect, Outputs: redactSecrets(r.Outputs).(map[string]any),
-		})
+		d.add(string(r.URN), string(r.Type), string(r.ID), r.Custom, r.Protect, r.Outputs)
 	}
 	return d, nil
 }
 
-// rootOutputs are the stack outputs: the root stack resource's outputs.
-func rootOutputs(state *apitype.DeploymentV3) map[string]any {
-	for _, r := range state.Resources {
-		if string(r.Type) == rootStackType {
-			return r.Outputs
-		}
+func newDeployment(stack string) *Deployment {
+	return &Deployment{Stack: stack, Outputs: map[string]any{}, Resources: []DeployedResource{}}
+}
+
+// setOutputs records the stack outputs (secrets redacted).
+func (d *Deployment) setOutputs(outputs map[string]any) {
+	for k, v := range outputs {
+		d.Outputs[k] = redactSecrets(v)
 	}
-	return nil
+}
+
+// add records one resource of the state; components and the engine's own
+// resources are left out.
+func (d *Deployment) add(urn, typ, id string, custom, protect bool, outputs map[string]any) {
+	if !custom || internalType(typ) {
+		return
+	}
+	d.Resources = append(d.Resources, DeployedResource{
+		URN: urn, Type: typ, Name: nameOf(urn), ID: id, Protected: protect, Outputs: redactSecrets(outputs).(map[string]any),
+	})
 }
 
 // secretSig marks a secret value in exported state.
@@ -144,47 +157,22 @@ const secretSig = "4dabf18193072939515e22adb298388d"
 // redactSecrets replaces every secret in exported state by "[secret]", so no
 // credential reaches output or logs.
 func redactSecrets(v any) any {
-	out, _ := replaceSecrets(v, func(map[string]any) any { return "[secret]" })
-	return out
-}
-
-// revealSecrets replaces every secret in state exported with --show-secrets
-// by its plaintext value, and reports whether v held a secret.
-func revealSecrets(v any) (any, bool) {
-	return replaceSecrets(v, func(secret map[string]any) any {
-		var plain any
-		if text, ok := secret["plaintext"].(string); !ok || json.Unmarshal([]byte(text), &plain) != nil {
+	switch x := v.(type) {
+	case map[string]any:
+		if _, secret := x[secretSig]; secret {
 			return "[secret]"
 		}
-		return plain
-	})
-}
-
-// replaceSecrets returns v with every secret object replaced by replace(it)
-// and whether it found one.
-func replaceSecrets(v any, replace func(secret map[string]any) any) (any, bool) {
-	found := false
-	var walk func(any) any
-	walk = func(v any) any {
-		switch x := v.(type) {
-		case map[string]any:
-			if _, secret := x[secretSig]; secret {
-				found = true
-				return replace(x)
-			}
-			out := make(map[string]any, len(x))
-			for k, e := range x {
-				out[k] = walk(e)
-			}
-			return out
-		case []any:
-			out := make([]any, len(x))
-			for i, e := range x {
-				out[i] = walk(e)
-			}
-			return out
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = redactSecrets(e)
 		}
-		return v
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = redactSecrets(e)
+		}
+		return out
 	}
-	return walk(v), found
+	return v
 }

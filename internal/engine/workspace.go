@@ -2,13 +2,11 @@ package engine
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"os"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -21,7 +19,6 @@ import (
 type operation struct {
 	dir   string
 	stack auto.Stack
-	ws    *stateWorkspace
 	// packConfig is the policy pack's config file.
 	packConfig string
 }
@@ -70,14 +67,14 @@ func (e *Engine) open(ctx context.Context, t Target, mode stackMode) (*operation
 		op.close()
 		return nil, classify(ctx, fmt.Errorf("open stack %s: %w", t.StackName, err))
 	}
-	op.ws = &stateWorkspace{Workspace: local}
-	stack, err := auto.SelectStack(ctx, t.StackName, op.ws)
+	ws := eventOutputsWorkspace{local}
+	stack, err := auto.SelectStack(ctx, t.StackName, ws)
 	if err != nil && auto.IsSelectStack404Error(err) {
 		if mode == existingOnly {
 			op.close()
 			return nil, fmt.Errorf("stack %s: %w", t.StackName, ErrStackNotFound)
 		}
-		stack, err = auto.NewStack(ctx, t.StackName, op.ws)
+		stack, err = auto.NewStack(ctx, t.StackName, ws)
 	}
 	if err != nil {
 		op.close()
@@ -121,51 +118,14 @@ func (e *Engine) workspaceOptions(dir, pidFile string) []auto.LocalWorkspaceOpti
 	}
 }
 
-// stateWorkspace is an operation's LocalWorkspace whose stack outputs are
-// read from one export of the stack's state, which it keeps. auto.Stack.Up
-// reads the outputs after every up (two `stack output` runs, plain and with
-// secrets); the deployment report needs the exported state anyway, so one
-// `stack export` serves both.
-type stateWorkspace struct {
-	auto.Workspace
-	// exported is the state this workspace last exported.
-	exported *apitype.DeploymentV3
-}
+// eventOutputsWorkspace is an operation's LocalWorkspace less one read:
+// auto.Stack.Up reads the stack outputs after every up (two `stack output`
+// runs, plain and with secrets). mlprov takes the outputs, with the rest of
+// the stack's state, from the up's own event stream (collector.deployment),
+// so here they are answered empty without starting the CLI. (The other read
+// Up makes, the update summary, is left out by withoutSummaryRead.)
+type eventOutputsWorkspace struct{ auto.Workspace }
 
-// StackOutputs are the root stack resource's outputs in the exported state.
-func (w *stateWorkspace) StackOutputs(ctx context.Context, stack string) (auto.OutputMap, error) {
-	state, err := w.export(ctx, stack)
-	if err != nil {
-		return nil, err
-	}
-	out := auto.OutputMap{}
-	for k, v := range rootOutputs(state) {
-		value, secret := revealSecrets(v)
-		out[k] = auto.OutputValue{Value: value, Secret: secret}
-	}
-	return out, nil
-}
-
-// export exports the stack's state and keeps it.
-func (w *stateWorkspace) export(ctx context.Context, stack string) (*apitype.DeploymentV3, error) {
-	exported, err := w.ExportStack(ctx, stack)
-	if err != nil {
-		return nil, classify(ctx, fmt.Errorf("export %s: %w", stack, err))
-	}
-	var state apitype.DeploymentV3
-	if len(exported.Deployment) > 0 {
-		if err := json.Unmarshal(exported.Deployment, &state); err != nil {
-			return nil, fmt.Errorf("read the state of %s: %w", stack, err)
-		}
-	}
-	w.exported = &state
-	return &state, nil
-}
-
-// state is the state exported by this operation's up, else a fresh export.
-func (w *stateWorkspace) state(ctx context.Context, stack string) (*apitype.DeploymentV3, error) {
-	if w.exported != nil {
-		return w.exported, nil
-	}
-	return w.export(ctx, stack)
+func (eventOutputsWorkspace) StackOutputs(context.Context, string) (auto.OutputMap, error) {
+	return auto.OutputMap{}, nil
 }

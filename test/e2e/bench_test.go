@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -29,58 +30,104 @@ type engineTime struct {
 // target: a no-op deploy costs at most 1.2 × a preview. Run with
 // `go test ./test/e2e -run '^$' -bench EnterpriseLifecycle -benchtime 1x`.
 //
-// Measured (2 shared cores, 2026-12-01, see the commit for the numbers before
-// and after): MEASURED.
+// Measured with -benchtime 3x (means; 2 cores shared with other work, load
+// 6-8, so single runs vary by ±30 %), 2026-12-01:
+//
+//	                      before        after
+//	preview (deployed)    1.90 s        1.94 s   version, stack select, preview
+//	no-op deploy          5.29 s        2.31 s
+//	  CLI processes       11            4
+//	  up itself           1.47 s        1.66 s
+//	  other CLI reads     3.64 s        1.17 s   (the tag read overlaps the up)
+//	no-op / preview       2.78          1.19
+//
+// Where the no-op deploy's time went before: after the up, the Automation
+// API's Stack.Up read the outputs (two `stack output` runs) and the update
+// summary (`stack history`), then deploy-product selected the stack again,
+// read the outputs twice more and exported the state for the report, and
+// read the tags — seven CLI starts at 0.2-0.7 s each (every one that shows
+// secrets first derives the passphrase key: PBKDF2, 1,000,000 SHA-256
+// rounds, sdk/go/common/resource/config/crypt.go). Now the report's state and the
+// outputs come from the up's own event stream (engine.collector.deployment,
+// checked against an export in internal/engine's lifecycle test), the
+// summary read is answered without the CLI, and the tags are read while the
+// up runs. What stays, and why: `pulumi version` (the pinned-CLI check) and
+// `stack select` cost the same as in a preview; the up itself takes a little
+// longer than a preview because even a no-op update writes the checkpoint
+// and a history entry; the tag read decides whether a tag must be written;
+// mlprov's own share (start, analyzer handshake, report and audit log) is
+// about 0.1 s.
 func BenchmarkEnterpriseLifecycle(b *testing.B) {
+	phases := []string{"preview", "deploy", "noop-deploy", "preview-deployed", "drift"}
+	// Each metric is summed over the iterations and reported as a mean.
+	sums := map[string]float64{}
 	for range b.N {
 		p := newProduct(b, tierCases["enterprise"].config)
 		trace := cliTrace(b, p)
-		phases := []struct {
-			name string
-			code int
-			args []string
-		}{
-			{"preview", exitChanges, p.command("show-changes", "--detailed-exitcode", "--output", "json")},
-			{"deploy", exitOK, p.command("deploy-product", "--force", "--output", "json")},
-			{"noop-deploy", exitOK, p.command("deploy-product", "--force", "--output", "json")},
-			{"preview-deployed", exitOK, p.command("show-changes", "--detailed-exitcode", "--output", "json")},
-			{"drift", exitOK, p.command("check-drift", "--output", "json")},
+		args := map[string][]string{
+			"preview":          p.command("show-changes", "--detailed-exitcode", "--output", "json"),
+			"deploy":           p.command("deploy-product", "--force", "--output", "json"),
+			"noop-deploy":      p.command("deploy-product", "--force", "--output", "json"),
+			"preview-deployed": p.command("show-changes", "--detailed-exitcode", "--output", "json"),
+			"drift":            p.command("check-drift", "--output", "json"),
 		}
-		wall := map[string]time.Duration{}
-		for _, ph := range phases {
+		codes := map[string]int{"preview": exitChanges}
+		for _, phase := range phases {
 			seen := len(trace.calls(b))
-			r := p.expect(ph.code, ph.args...)
+			r := p.expect(codes[phase], args[phase]...)
 			var et engineTime
 			decode(b, r, &et)
-			wall[ph.name] = r.duration
 			calls := trace.calls(b)[seen:]
 			var op, reads time.Duration
 			var names []string
 			for _, c := range calls {
 				if c.operation() {
-					op += c.took
+					op += c.took()
 				} else {
-					reads += c.took
+					reads += c.took()
 				}
-				names = append(names, fmt.Sprintf("%s %.2fs", c.command, c.took.Seconds()))
+				names = append(names, fmt.Sprintf("%s %.2fs", c.command, c.took().Seconds()))
 			}
-			b.Logf("%s %.2fs, CLI calls: %s", ph.name, r.duration.Seconds(), strings.Join(names, ", "))
-			b.ReportMetric(r.duration.Seconds(), ph.name+"-s")
-			b.ReportMetric(100*et.Duration.Seconds()/r.duration.Seconds(), ph.name+"-engine-%")
-			b.ReportMetric(op.Seconds(), ph.name+"-op-s")
-			b.ReportMetric(reads.Seconds(), ph.name+"-reads-s")
-			b.ReportMetric(float64(len(calls)), ph.name+"-calls")
-			b.ReportMetric((r.duration - op - reads).Seconds(), ph.name+"-mlprov-s")
+			b.Logf("%s %.2fs, CLI calls: %s", phase, r.duration.Seconds(), strings.Join(names, ", "))
+			sums[phase+"-s"] += r.duration.Seconds()
+			sums[phase+"-engine-%"] += 100 * et.Duration.Seconds() / r.duration.Seconds()
+			sums[phase+"-op-s"] += op.Seconds()
+			sums[phase+"-reads-s"] += reads.Seconds()
+			sums[phase+"-calls"] += float64(len(calls))
+			sums[phase+"-mlprov-s"] += (r.duration - busy(calls)).Seconds()
 		}
-		b.ReportMetric(wall["noop-deploy"].Seconds()/wall["preview-deployed"].Seconds(), "noop/preview")
 		p.expect(exitOK, p.command("delete-product", "--force")...)
 	}
+	for name, sum := range sums {
+		b.ReportMetric(sum/float64(b.N), name)
+	}
+	b.ReportMetric(sums["noop-deploy-s"]/sums["preview-deployed-s"], "noop/preview")
 }
 
-// cliCall is one Pulumi CLI process: its subcommand and how long it ran.
+// cliCall is one Pulumi CLI process: its subcommand, when it started and ended.
 type cliCall struct {
-	command string
-	took    time.Duration
+	command    string
+	start, end time.Time
+}
+
+func (c cliCall) took() time.Duration { return c.end.Sub(c.start) }
+
+// busy is how long at least one of calls ran (calls may overlap).
+func busy(calls []cliCall) time.Duration {
+	sorted := slices.Clone(calls)
+	slices.SortFunc(sorted, func(a, b cliCall) int { return a.start.Compare(b.start) })
+	var total time.Duration
+	var until time.Time
+	for _, c := range sorted {
+		if c.start.After(until) {
+			total += c.took()
+			until = c.end
+		} else if c.end.After(until) {
+			total += c.end.Sub(until)
+			until = c.end
+		}
+	}
+	return total
 }
 
 // operation reports whether the call is an engine operation (not a read).
@@ -141,7 +188,7 @@ func (l cliLog) calls(b *testing.B) []cliCall {
 		if err1 != nil || err2 != nil {
 			b.Fatalf("cli trace line %q", line)
 		}
-		out = append(out, cliCall{command: subcommand(f[2:]), took: time.Duration(end - start)})
+		out = append(out, cliCall{command: subcommand(f[2:]), start: time.Unix(0, start), end: time.Unix(0, end)})
 	}
 	return out
 }
