@@ -84,7 +84,7 @@ func runTestDeploy(deps *Deps, g *GlobalOptions, o *testDeployOptions) error {
 	var testErr error
 	result.Deploy, testErr = eng.Up(deps.Context, target)
 	if testErr == nil {
-		testErr = verifyTestDeployment(deps, eng, names.StackName, doc, result)
+		testErr = verifyTestDeployment(deps, eng, doc, result)
 	}
 	switch {
 	case o.keep:
@@ -120,8 +120,9 @@ func newTestID() (string, error) {
 
 // verifyTestDeployment checks that every SSM output of the offline render
 // is deployed: a stack output under its key and an SSM parameter of its name.
-func verifyTestDeployment(deps *Deps, eng Engine, stack string, doc *provtemplate.Document, result *testDeployResult) error {
-	state, err := eng.Describe(deps.Context, stack)
+func verifyTestDeployment(deps *Deps, eng Engine, doc *provtemplate.Document, result *testDeployResult) error {
+	stack := result.Stack
+	state, err := stateAfterUp(deps, eng, result.Deploy, stack)
 	if err != nil {
 		return fmt.Errorf("verify %s: %w", stack, err)
 	}

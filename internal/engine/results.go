@@ -58,6 +58,10 @@ type Result struct {
 	// Advisory policy findings (mandatory ones fail the operation).
 	Policy   []PolicyViolation `json:"policy,omitempty"`
 	Duration time.Duration     `json:"durationNs"`
+	// State is what the stack holds after an up, also a failed one (nil
+	// when it could not be read): read in the up's own workspace from the
+	// export that also gave Outputs, so the report needs no CLI call.
+	State *Deployment `json:"-"`
 }
 
 // ChangeCount is the number of resources that would change or changed.

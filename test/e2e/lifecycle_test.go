@@ -104,7 +104,7 @@ func TestTierLifecycle(t *testing.T) {
 			checkConfigChangeUpdatesOnlyAffected(t, p, tc)
 			checkDriftReportedExactly(t, p, tc)
 			if p.cfg.IsProd() {
-				checkLockedProdDeleteChangesNothing(t, p)
+				checkLockedProdDeleteChangesNothing(t, p, tc)
 			}
 
 			// The pipelines have run: the versioned artifact bucket holds

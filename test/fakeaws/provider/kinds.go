@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
+
 	"github.com/mlprov/mlprov/internal/awstypes"
 )
 
@@ -46,6 +48,8 @@ type attrContext struct {
 	inputs                     map[string]any
 	// previous is the stored outputs on update, nil on create.
 	previous map[string]any
+	// preview is set while the engine plans (Create/Update with preview).
+	preview bool
 }
 
 // arn builds a regional ARN of service for resource.
@@ -70,6 +74,23 @@ func (c *attrContext) kept(key string, fresh func() string) any {
 		return v
 	}
 	return fresh()
+}
+
+// reported is an optional attribute the provider also computes: the input
+// when the resource declares it, else what AWS reported before (update), else
+// unknown while planning a create (the provider plans it as computed), else
+// what AWS reports for a new resource.
+func (c *attrContext) reported(key string, aws func() any) any {
+	if v, ok := c.inputs[key]; ok {
+		return v
+	}
+	if v, ok := c.previous[key]; ok {
+		return v
+	}
+	if c.preview {
+		return plugin.UnknownStringValue
+	}
+	return aws()
 }
 
 // parameterARN is the ARN of SSM parameter name ("/a/b" → "parameter/a/b").
@@ -178,6 +199,26 @@ var kinds = map[string]kind{
 				"bucketRegionalDomainName": c.name + ".s3." + c.region + ".amazonaws.com",
 				"hostedZoneId":             "Z3BJ6K6RIION7M",
 				"region":                   c.region,
+				// versioning and server_side_encryption_configuration are
+				// Optional+Computed on aws_s3_bucket: after create the provider
+				// reads them back (terraform-provider-aws
+				// internal/service/s3/bucket.go: resourceBucketCreate ends in
+				// resourceBucketRead, which sets flattenBucketVersioning and
+				// flattenBucketServerSideEncryptionConfiguration). A new bucket
+				// has never been versioned, so GetBucketVersioning returns no
+				// status (API model: PutBucketVersioning docs) and enabled is
+				// false; every bucket has SSE-S3 default encryption (API model:
+				// GetBucketEncryption docs, "By default, all buckets have a
+				// default encryption configuration that uses ... SSE-S3").
+				// The double does not re-read what split resources set later.
+				"versionings": c.reported("versionings", func() any {
+					return []any{map[string]any{"enabled": false, "mfaDelete": false}}
+				}),
+				"serverSideEncryptionConfigurations": c.reported("serverSideEncryptionConfigurations", func() any {
+					return []any{map[string]any{"rules": []any{map[string]any{
+						"applyServerSideEncryptionByDefaults": []any{map[string]any{"kmsMasterKeyId": "", "sseAlgorithm": "AES256"}},
+					}}}}
+				}),
 			}
 		},
 	},

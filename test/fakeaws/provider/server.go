@@ -194,6 +194,7 @@ func (s *Server) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulum
 	c.name = k.physicalName(inputs, req.GetName())
 
 	if req.GetPreview() {
+		c.preview = true
 		c.id = plugin.UnknownStringValue
 		if k.newID == nil {
 			c.id = c.name
@@ -277,6 +278,7 @@ func (s *Server) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulum
 	if req.GetPreview() {
 		olds := toMap(req.GetOlds())
 		c := s.attrContext(typ, news, olds)
+		c.preview = true
 		c.id, c.name = id, k.physicalName(news, "")
 		if c.name == "" {
 			c.name, _ = olds[k.nameProperty].(string)
