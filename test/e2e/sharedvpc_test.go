@@ -11,6 +11,7 @@ import (
 	"github.com/mlprov/mlprov/test/e2e"
 	"github.com/mlprov/mlprov/test/fakeaws/cloudstate"
 	"github.com/mlprov/mlprov/test/fakeaws/control"
+	"github.com/mlprov/mlprov/test/fakeaws/netpath"
 )
 
 // The old guide's two enterprise products of one tenant: their default
@@ -59,6 +60,7 @@ func TestTwoProductsShareOneVPC(t *testing.T) {
 	}
 
 	a.expect(exitOK, a.command("deploy-product", "--force")...)
+	checkPrivateBuildReachesAWS(t, a)
 	created, _ := shared(a.cloudResources())
 	if len(created) != 6 { // s3, sagemaker.api, sagemaker.runtime, sts, logs + the endpoints' group
 		t.Fatalf("the first product created shared resources %v, want 5 endpoints and their group", created)
@@ -89,6 +91,7 @@ func TestTwoProductsShareOneVPC(t *testing.T) {
 	}
 	b.expect(exitOK, b.command("show-changes", "--detailed-exitcode")...)
 	b.expect(exitOK, b.command("check-drift")...)
+	checkPrivateBuildReachesAWS(t, b) // through the endpoints the first product created
 
 	// The first product again: it adopts its own kept endpoints and group.
 	a.expect(exitOK, a.command("deploy-product", "--force")...)
@@ -133,4 +136,49 @@ func isSubset(sub, of []string) bool {
 		}
 	}
 	return true
+}
+
+// checkPrivateBuildReachesAWS: the product's build, in its private subnets
+// and builds' group, can make the calls a build makes, each through the
+// VPC's endpoint (netpath checks subnet, route, egress, endpoint group and
+// endpoint policy as AWS would).
+func checkPrivateBuildReachesAWS(t *testing.T, p *product) {
+	t.Helper()
+	store, err := cloudstate.Open(p.cloud)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vpcs, err := store.VPCs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	resources := p.cloudResources()
+	var region, account string
+	for _, r := range resources {
+		if r.Type == awstypes.CodeBuildProject && r.Name == p.names.BuildProject {
+			arn, _ := r.Outputs["arn"].(string)
+			if parts := strings.Split(arn, ":"); len(parts) > 4 {
+				region, account = parts[3], parts[4]
+			}
+		}
+	}
+	cloud := netpath.Cloud{Resources: resources, VPCs: vpcs, Region: region}
+	n := p.names
+	for _, call := range []netpath.Call{
+		{Service: "s3", Action: "s3:GetObject", Resource: "arn:aws:s3:::" + n.ArtifactBucket + "/source.zip"},
+		{Service: "logs", Action: "logs:PutLogEvents", Resource: "arn:aws:logs:" + region + ":" + account + ":log-group:" + n.BuildLogGroup + ":log-stream:build"},
+		{Service: "sts", Action: "sts:GetCallerIdentity", Resource: "*"},
+		{Service: "sagemaker.api", Action: "sagemaker:CreateModelPackage", Resource: "arn:aws:sagemaker:" + region + ":" + account + ":model-package/" + n.ModelPackageGroup + "/1"},
+	} {
+		call.PrincipalAccount = account
+		if err := cloud.Reach(n.BuildProject, call); err != nil {
+			t.Errorf("%s: %v", call.Action, err)
+		}
+	}
+	// A principal of another account is refused at the endpoint (the
+	// perimeter), and so is a build outside the route of the gateway.
+	foreign := netpath.Call{Service: "s3", Action: "s3:GetObject", Resource: "arn:aws:s3:::" + n.ArtifactBucket + "/x", PrincipalAccount: "999999999999"}
+	if err := cloud.Reach(n.BuildProject, foreign); err == nil || !strings.Contains(err.Error(), "endpoint policy refuses") {
+		t.Errorf("another account's principal through the S3 gateway: got %v, want refused by the endpoint policy", err)
+	}
 }
