@@ -51,7 +51,9 @@ type ExistingEndpoint struct {
 	SecurityGroupIDs []string
 	// PrefixListID is the service's prefix list (the S3 gateway's routes).
 	PrefixListID string
-	Tags         map[string]string
+	// RouteTableIDs are a gateway endpoint's route tables.
+	RouteTableIDs []string
+	Tags          map[string]string
 }
 
 // Needs is what the product needs from the VPC.
@@ -201,7 +203,7 @@ func existingEndpoint(ctx *pulumi.Context, vpcID, serviceName string, opts []pul
 	case err != nil:
 		return ExistingEndpoint{}, false, fmt.Errorf("looking up the %s endpoint of VPC %s: %w", serviceName, vpcID, err)
 	}
-	return ExistingEndpoint{ID: res.Id, SecurityGroupIDs: res.SecurityGroupIds, PrefixListID: res.PrefixListId, Tags: res.Tags}, true, nil
+	return ExistingEndpoint{ID: res.Id, SecurityGroupIDs: res.SecurityGroupIds, PrefixListID: res.PrefixListId, RouteTableIDs: res.RouteTableIds, Tags: res.Tags}, true, nil
 }
 
 // keptEndpointsGroup finds the endpoints' security group this product

@@ -3,6 +3,7 @@
 package network
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -95,6 +96,9 @@ type PrivateEndpoints struct {
 //     import option: a no-op while the endpoint is in the stack's state).
 func (c *PrivateEndpoints) endpoint(ctx *pulumi.Context, name, service string, args Args, in *ec2.VpcEndpointArgs) (*ec2.VpcEndpoint, error) {
 	if found, ok := args.Existing[service]; ok && !args.Owner.Owns(found.Tags) {
+		if err := coversRoutes(args, found, in); err != nil {
+			return nil, err
+		}
 		c.Reused = append(c.Reused, service)
 		c.EndpointIDs[service] = pulumi.String(found.ID).ToStringOutput()
 		return nil, nil
@@ -111,6 +115,27 @@ func (c *PrivateEndpoints) endpoint(ctx *pulumi.Context, name, service string, a
 	return ep, nil
 }
 
+// coversRoutes: a gateway endpoint someone else created serves only the
+// route tables it is on; the product's private subnets need theirs there,
+// or builds cannot reach S3. mlprov does not change another's endpoint; it
+// stops the preview with the command that does.
+func coversRoutes(args Args, found ExistingEndpoint, in *ec2.VpcEndpointArgs) error {
+	if in.VpcEndpointType != pulumi.String("Gateway") {
+		return nil
+	}
+	var missing []string
+	for _, table := range args.RouteTableIDs {
+		if !slices.Contains(found.RouteTableIDs, table) {
+			missing = append(missing, table)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return fmt.Errorf("the S3 gateway endpoint %s of VPC %s has no route in %s, the route table(s) of the product's private subnets, so builds could not reach S3; add them with: aws ec2 modify-vpc-endpoint --vpc-endpoint-id %s --add-route-table-ids %s",
+		found.ID, args.VpcID, strings.Join(missing, ", "), found.ID, strings.Join(missing, " "))
+}
+
 // keptOptions are the options of a shared resource: kept on delete, and
 // adopted when an earlier run created it (keptID).
 func keptOptions(parent pulumi.Resource, keptID string) []pulumi.ResourceOption {
@@ -122,8 +147,8 @@ func keptOptions(parent pulumi.Resource, keptID string) []pulumi.ResourceOption 
 }
 
 func sharedTags(product map[string]string) map[string]string {
-	out := maps.Clone(product)
-	out[mltags.Shared] = mltags.SharedVPCValue
+	out := map[string]string{mltags.Shared: mltags.SharedVPCValue}
+	maps.Copy(out, product)
 	return out
 }
 

@@ -2,6 +2,7 @@ package network
 
 import (
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -82,5 +83,32 @@ func TestSharedEndpointsAreReusedKeptAndAdopted(t *testing.T) {
 	}
 	if !slices.Equal(got.Reused, []string{STS, Logs}) {
 		t.Errorf("reused %v, want [sts logs]", got.Reused)
+	}
+}
+
+// TestAnotherS3GatewayMustRouteTheSubnets: an S3 gateway someone else made
+// is used only when it is on the private subnets' route tables; otherwise
+// the preview stops with the command that adds them.
+func TestAnotherS3GatewayMustRouteTheSubnets(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		tables  []string
+		wantErr string
+	}{
+		{"on both tables", []string{"rtb-1", "rtb-2", "rtb-other"}, ""},
+		{"on one", []string{"rtb-1"}, "--add-route-table-ids rtb-2"},
+	} {
+		rec := &registered{importIDs: map[string]string{}, retained: map[string]bool{}}
+		err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+			_, err := New(ctx, "network", Args{
+				VpcID: "vpc-1", SubnetIDs: []string{"subnet-1"}, RouteTableIDs: []string{"rtb-1", "rtb-2"},
+				Existing: map[string]ExistingEndpoint{S3: {ID: "vpce-s3-team", RouteTableIDs: c.tables}},
+				Owner:    Owner{MLName: "p"}, SecurityGroupID: "sg-1", ARNs: testARNs,
+			})
+			return err
+		}, pulumi.WithMocks("p", "s", rec))
+		if c.wantErr == "" && err != nil || c.wantErr != "" && (err == nil || !strings.Contains(err.Error(), c.wantErr) || !strings.Contains(err.Error(), "vpce-s3-team")) {
+			t.Errorf("%s: got %v, want %q", c.name, err, c.wantErr)
+		}
 	}
 }
