@@ -88,13 +88,19 @@ func runDeleteProduct(deps *Deps, g *GlobalOptions, o *deleteProductOptions) err
 	}
 	printChanges(deps, res)
 	fmt.Fprintf(deps.Out, "removed stack %s from %s\n", names.StackName, eng.Backend())
-	if len(kept) > 0 {
-		fmt.Fprintf(deps.Out, "kept %d shared VPC resource(s): other workloads in the VPC may use them (README, \"Shared VPC endpoints\"). Once nothing does, remove them with:\n", len(kept))
-		for _, k := range kept {
-			fmt.Fprintf(deps.Out, "  %s\n", k.Remove)
-		}
-	}
+	printKept(deps, kept)
 	return nil
+}
+
+// printKept tells what a delete left in AWS and how to remove it.
+func printKept(deps *Deps, kept []KeptResource) {
+	if len(kept) == 0 {
+		return
+	}
+	fmt.Fprintf(deps.Out, "kept %d shared VPC resource(s): other workloads in the VPC may use them (README, \"Shared VPC endpoints\"). Once nothing does, remove them with:\n", len(kept))
+	for _, k := range kept {
+		fmt.Fprintf(deps.Out, "  %s\n", k.Remove)
+	}
 }
 
 // keptResources are the resources the delete left in AWS, endpoints first
@@ -108,7 +114,7 @@ func keptResources(state *engine.Deployment) []KeptResource {
 		case awstypes.SecurityGroup:
 			groups = append(groups, KeptResource{Type: r.Type, ID: r.ID, Remove: "aws ec2 delete-security-group --group-id " + r.ID})
 		default:
-			groups = append(groups, KeptResource{Type: r.Type, ID: r.ID, Remove: "(see the AWS console for " + r.Type + ")"})
+			groups = append(groups, KeptResource{Type: r.Type, ID: r.ID, Remove: "delete " + r.Type + " " + r.ID + " in AWS"})
 		}
 	}
 	return append(endpoints, groups...)
