@@ -57,7 +57,7 @@ var invokes = map[string]invokeFunc{
 			if slices.Contains(want, v.ID) {
 				return map[string]any{
 					"id": v.ID, "cidrBlock": v.CidrBlock, "ownerId": c.account, "state": "available",
-					"arn":     c.arn("ec2", "vpc/"+v.ID),
+					"arn": c.arn("ec2", "vpc/"+v.ID),
 					// DescribeVpcAttribute enableDnsHostnames / enableDnsSupport.
 					"default": false, "enableDnsHostnames": !v.DNSHostnamesDisabled, "enableDnsSupport": !v.DNSSupportDisabled,
 					"instanceTenancy": "default", "tags": map[string]any{},
