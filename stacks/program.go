@@ -327,30 +327,36 @@ func (p *product) network(ctx *pulumi.Context, awsProvider pulumi.ProviderResour
 	if netCfg == nil {
 		return nil, fmt.Errorf("tier %s needs ml_product.network", cfg.MLProduct.Tier)
 	}
-	placement := network.Placement{VpcID: netCfg.VPCID, SubnetIDs: netCfg.SubnetIDs}
+	placement := network.Placement{VpcID: netCfg.VPCID, SubnetIDs: netCfg.SubnetIDs, RouteTableIDs: netCfg.RouteTableIDs}
 	if netCfg.VPCSource == config.VPCFromSSM {
 		vpcName := naming.VPCName(cfg)
-		placement = network.Placement{
-			VPCIDParameter:     naming.VPCIDParameter(vpcName),
-			SubnetIDsParameter: naming.PrivateSubnetIDsParameter(vpcName),
-		}
+		placement.VPCIDParameter = naming.VPCIDParameter(vpcName)
+		placement.SubnetIDsParameter = naming.PrivateSubnetIDsParameter(vpcName)
 	}
 	standalone := netCfg.Mode == config.NetworkStandalone
-	if !standalone {
+	needs := network.Needs{Services: append([]string{network.S3}, network.Services(netCfg.ExtraEndpoints)...), ARNs: p.arns}
+	if standalone {
+		needs.EndpointsGroupName = n.EndpointSecurityGroup
+	} else {
 		placement.SecurityGroupParameter = naming.SecurityGroupParameter(cfg)
 	}
-	where := network.Resolve(ctx, placement, pulumi.Provider(awsProvider))
+	where, err := network.Resolve(ctx, placement, needs, pulumi.Provider(awsProvider))
+	if err != nil {
+		return nil, err
+	}
 
 	args := network.Args{
 		VpcID:          where.VpcID,
 		SubnetIDs:      where.SubnetIDs,
-		RouteTableIDs:  netCfg.RouteTableIDs,
+		RouteTableIDs:  where.RouteTableIDs,
+		Existing:       where.Existing,
+		Owner:          network.Owner{MLName: p.tags[tags.MLName], TestID: p.tags[tags.TestID]},
 		ExtraEndpoints: netCfg.ExtraEndpoints,
 		ARNs:           p.arns,
 		Tags:           p.tags,
 	}
 	if standalone {
-		args.CreateSecurityGroup = &network.NewSecurityGroup{Name: n.EndpointSecurityGroup, VpcCIDR: where.VpcCIDR}
+		args.CreateSecurityGroup = &network.NewSecurityGroup{Name: n.EndpointSecurityGroup, VpcCIDR: where.VpcCIDR, KeptID: where.OwnGroupID}
 		args.BuildSecurityGroup = &network.NewSecurityGroup{Name: n.BuildSecurityGroup, VpcCIDR: where.VpcCIDR}
 	} else {
 		args.SecurityGroupID = where.SecurityGroupID
@@ -368,13 +374,13 @@ func (p *product) network(ctx *pulumi.Context, awsProvider pulumi.ProviderResour
 	}
 	// Builds run in their own group (standalone) or in the group the
 	// security-group provisioner publishes (sgprov), never in the endpoints'.
-	buildGroup := where.SecurityGroupID
+	var buildGroup pulumi.StringInput = pulumi.String(where.SecurityGroupID)
 	if standalone {
 		buildGroup = endpoints.BuildSecurityGroupID
 	}
 	return &pipeline.VPC{
-		VpcID:            where.VpcID,
-		SubnetIDs:        where.SubnetIDs,
+		VpcID:            pulumi.String(where.VpcID),
+		SubnetIDs:        pulumi.ToStringArray(where.SubnetIDs),
 		SecurityGroupIDs: pulumi.StringArray{buildGroup},
 	}, nil
 }

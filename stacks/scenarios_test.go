@@ -86,11 +86,18 @@ func TestNetworkEndpointsPerModeAndVPCSource(t *testing.T) {
 					if str(in["vpcId"]) != wantVPC {
 						t.Errorf("%s vpc %v, want %s", service, in["vpcId"], wantVPC)
 					}
+					// A perimeter (README "Shared VPC endpoints"): this account's
+					// principals, plus AWS's own unsigned access for S3 and STS.
 					doc := parsePolicy(t, ep, "policy")
-					for _, s := range doc.Statement {
-						if !slices.Equal(s.Condition["StringEquals"]["aws:PrincipalAccount"], []string{testAccount}) {
-							t.Errorf("%s endpoint policy without aws:PrincipalAccount: %+v", service, s)
+					named := map[string]string{"s3": "AWSOwnedBuckets", "sts": "Federation"}
+					for i, s := range doc.Statement {
+						account := slices.Equal(s.Condition["StringEquals"]["aws:PrincipalAccount"], []string{testAccount})
+						if i == 0 && !account || i > 0 && (s.Sid != named[service] || len(s.Condition) != 0 || slices.Contains(s.Resource, "*")) {
+							t.Errorf("%s endpoint policy statement %d: %+v", service, i, s)
 						}
+					}
+					if got := obj(in["tags"]); got[tags.Shared] != tags.SharedVPCValue {
+						t.Errorf("%s endpoint is not marked shared VPC infrastructure: %v", service, got)
 					}
 					if service == "s3" {
 						if !slices.Equal(strs(in["routeTableIds"]), []string{"rtb-1"}) || in["subnetIds"] != nil {

@@ -72,6 +72,9 @@ const (
 	GetVPC                      = "aws:ec2/getVpc:getVpc"
 	GetSubnet                   = "aws:ec2/getSubnet:getSubnet"
 	GetSubnets                  = "aws:ec2/getSubnets:getSubnets"
+	GetRouteTables              = "aws:ec2/getRouteTables:getRouteTables"
+	GetVPCEndpoint              = "aws:ec2/getVpcEndpoint:getVpcEndpoint"
+	GetSecurityGroup            = "aws:ec2/getSecurityGroup:getSecurityGroup"
 	GetS3Bucket                 = "aws:s3/getBucket:getBucket"
 	NativeGetAccountID          = "aws-native:index:getAccountId"
 	NativeGetRegion             = "aws-native:index:getRegion"
@@ -98,6 +101,6 @@ var All = []string{
 	NativeS3Bucket, NativeS3BucketPolicy, NativeIAMRole, NativeKMSKey, NativeLogGroup,
 	NativeSageMakerModelPackageGroup,
 	GetCallerIdentity, GetRegion, GetPartition, GetSSMParameter, GetVPC, GetSubnet, GetSubnets,
-	GetS3Bucket, NativeGetAccountID, NativeGetRegion, NativeGetPartition, NativeGetURLSuffix,
+	GetRouteTables, GetVPCEndpoint, GetSecurityGroup, GetS3Bucket, NativeGetAccountID, NativeGetRegion, NativeGetPartition, NativeGetURLSuffix,
 	NativeGetSSMParameterString, NativeGetS3Bucket,
 }

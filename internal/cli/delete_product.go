@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"github.com/mlprov/mlprov/internal/awstypes"
 	"regexp"
 
 	"github.com/spf13/cobra"
@@ -79,12 +80,42 @@ func runDeleteProduct(deps *Deps, g *GlobalOptions, o *deleteProductOptions) err
 	if err != nil {
 		return err
 	}
+	kept := keptResources(state)
 	if g.jsonOutput() {
 		out := resultJSON("delete-product", res)
-		out.Removed = true
+		out.Removed, out.Kept = true, kept
 		return writeJSON(deps.Out, out)
 	}
 	printChanges(deps, res)
 	fmt.Fprintf(deps.Out, "removed stack %s from %s\n", names.StackName, eng.Backend())
+	printKept(deps, kept)
 	return nil
+}
+
+// printKept tells what a delete left in AWS and how to remove it.
+func printKept(deps *Deps, kept []KeptResource) {
+	if len(kept) == 0 {
+		return
+	}
+	fmt.Fprintf(deps.Out, "kept %d shared VPC resource(s): other workloads in the VPC may use them (README, \"Shared VPC endpoints\"). Once nothing does, remove them with:\n", len(kept))
+	for _, k := range kept {
+		fmt.Fprintf(deps.Out, "  %s\n", k.Remove)
+	}
+}
+
+// keptResources are the resources the delete left in AWS, endpoints first
+// (a security group can only go once no endpoint uses it).
+func keptResources(state *engine.Deployment) []KeptResource {
+	var endpoints, groups []KeptResource
+	for _, r := range state.Kept() {
+		switch r.Type {
+		case awstypes.VPCEndpoint:
+			endpoints = append(endpoints, KeptResource{Type: r.Type, ID: r.ID, Remove: "aws ec2 delete-vpc-endpoints --vpc-endpoint-ids " + r.ID})
+		case awstypes.SecurityGroup:
+			groups = append(groups, KeptResource{Type: r.Type, ID: r.ID, Remove: "aws ec2 delete-security-group --group-id " + r.ID})
+		default:
+			groups = append(groups, KeptResource{Type: r.Type, ID: r.ID, Remove: "delete " + r.Type + " " + r.ID + " in AWS"})
+		}
+	}
+	return append(endpoints, groups...)
 }

@@ -46,12 +46,7 @@ func runDeployProduct(deps *Deps, g *GlobalOptions, o *deployProductOptions) err
 	}
 	started := deps.Now()
 	res, upErr := eng.Up(deps.Context, p.target(p.names, stacks.Options{}))
-	var state *engine.Deployment
-	if deps.Context.Err() == nil {
-		// The state after the up, also after a failed one: the report shows
-		// what exists now.
-		state, _ = eng.Describe(deps.Context, p.names.StackName)
-	}
+	state, _ := stateAfterUp(deps, eng, res, p.names.StackName)
 	if state != nil {
 		if arn, ok := state.Outputs[stacks.ExportCallerArn].(string); ok {
 			g.audit.callerIdentity(arn)
@@ -68,6 +63,19 @@ func runDeployProduct(deps *Deps, g *GlobalOptions, o *deployProductOptions) err
 		}
 	}
 	return upErr
+}
+
+// stateAfterUp is what the stack holds after the up, also after a failed one
+// (the report shows what exists now): the state the up read, else a fresh
+// read; nil after an interrupt.
+func stateAfterUp(deps *Deps, eng Engine, res *engine.Result, stack string) (*engine.Deployment, error) {
+	if res != nil && res.State != nil {
+		return res.State, nil
+	}
+	if err := deps.Context.Err(); err != nil {
+		return nil, err
+	}
+	return eng.Describe(deps.Context, stack)
 }
 
 func printDeployment(deps *Deps, g *GlobalOptions, res *engine.Result, pending []report.PendingConfirmation, reportPath string) error {

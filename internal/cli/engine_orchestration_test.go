@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/mlprov/mlprov/internal/engine"
+	"github.com/mlprov/mlprov/stacks"
 )
 
 // fakeEngine records every call and answers from its fields.
@@ -126,6 +127,38 @@ func TestDeployFailingAfterPartialProgressWritesReportAndAuditLog(t *testing.T) 
 	log, _ := os.ReadFile(logs[0])
 	if !strings.Contains(string(log), "exit 1") || !strings.Contains(string(log), "AccessDenied") || !strings.Contains(string(log), "-deployment.html") {
 		t.Errorf("audit log lacks the result, the error or the report it wrote:\n%s", log)
+	}
+}
+
+// The state an up read (Result.State) makes the deployment report and the
+// audit log's caller identity: no further read of the stack.
+func TestDeployReportsTheStateTheUpRead(t *testing.T) {
+	dir := t.TempDir()
+	const caller = "arn:aws:iam::111122223333:role/deployer"
+	f := &fakeEngine{up: func(_ context.Context, t engine.Target) (*engine.Result, error) {
+		return &engine.Result{Stack: t.StackName, Operation: "update", State: &engine.Deployment{
+			Stack:     t.StackName,
+			Outputs:   map[string]any{stacks.ExportCallerArn: caller},
+			Resources: []engine.DeployedResource{{URN: "urn:bucket", Type: "aws:s3/bucketV2:BucketV2", Name: "storage-artifacts", ID: "the-bucket-id"}},
+		}}, nil
+	}}
+	code, out, errs := runWithEngine(nil, f, "deploy-product", "--config", enterpriseExample, "--force", "--workdir", dir)
+	if code != ExitOK {
+		t.Fatalf("exit %d, stderr %q (stdout %q)", code, errs, out)
+	}
+	if got := f.called(); got != "up "+prodStack {
+		t.Errorf("engine calls %q, want only the up", got)
+	}
+	reports, _ := filepath.Glob(filepath.Join(dir, "ml/reports", "*-deployment.json"))
+	logs, _ := filepath.Glob(filepath.Join(dir, "ml/reports", "*-deploy-product-*.log"))
+	if len(reports) != 1 || len(logs) != 1 {
+		t.Fatalf("want one report and one audit log, got %v %v", reports, logs)
+	}
+	if b, _ := os.ReadFile(reports[0]); !strings.Contains(string(b), "the-bucket-id") {
+		t.Errorf("the report does not list the resource the up's state holds:\n%s", b)
+	}
+	if b, _ := os.ReadFile(logs[0]); !strings.Contains(string(b), caller) {
+		t.Errorf("the audit log does not name the caller from the up's outputs:\n%s", b)
 	}
 }
 

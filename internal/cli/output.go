@@ -178,6 +178,17 @@ type EngineResultOutput struct {
 	PendingConfirmations []report.PendingConfirmation `json:"pendingConfirmations,omitempty"`
 	Report               string                       `json:"report,omitempty"`
 	Removed              bool                         `json:"removed,omitempty"`
+	// Kept are what delete-product left in AWS on purpose: shared VPC
+	// infrastructure other workloads may use.
+	Kept []KeptResource `json:"kept,omitempty"`
+}
+
+// KeptResource is a resource a delete left in AWS, with the command that
+// removes it once nothing uses it.
+type KeptResource struct {
+	Type   string `json:"type"`
+	ID     string `json:"id"`
+	Remove string `json:"remove"`
 }
 
 // TestDeployOutput is test-deploy's document.

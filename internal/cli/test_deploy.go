@@ -32,6 +32,9 @@ type testDeployResult struct {
 	Missing   []string       `json:"missing"`
 	Destroyed bool           `json:"destroyed"`
 	Kept      bool           `json:"kept"`
+	// SharedKept are the shared VPC resources the destroy left (README,
+	// "Shared VPC endpoints").
+	SharedKept []KeptResource `json:"sharedKept,omitempty"`
 }
 
 func newTestDeployCommand(deps *Deps, g *GlobalOptions) *cobra.Command {
@@ -82,9 +85,10 @@ func runTestDeploy(deps *Deps, g *GlobalOptions, o *testDeployOptions) error {
 	fmt.Fprintf(deps.Err, "mlprov: test deployment %s\n", names.StackName)
 
 	var testErr error
+	var deployed *engine.Deployment
 	result.Deploy, testErr = eng.Up(deps.Context, target)
 	if testErr == nil {
-		testErr = verifyTestDeployment(deps, eng, names.StackName, doc, result)
+		deployed, testErr = verifyTestDeployment(deps, eng, doc, result)
 	}
 	switch {
 	case o.keep:
@@ -96,6 +100,9 @@ func runTestDeploy(deps *Deps, g *GlobalOptions, o *testDeployOptions) error {
 			testErr = errors.Join(testErr, fmt.Errorf("destroy test stack %s: %w", names.StackName, err))
 		} else {
 			result.Destroyed = true
+			if deployed != nil {
+				result.SharedKept = keptResources(deployed)
+			}
 		}
 	}
 	if err := printTestDeploy(deps, g, result); err != nil {
@@ -120,10 +127,11 @@ func newTestID() (string, error) {
 
 // verifyTestDeployment checks that every SSM output of the offline render
 // is deployed: a stack output under its key and an SSM parameter of its name.
-func verifyTestDeployment(deps *Deps, eng Engine, stack string, doc *provtemplate.Document, result *testDeployResult) error {
-	state, err := eng.Describe(deps.Context, stack)
+func verifyTestDeployment(deps *Deps, eng Engine, doc *provtemplate.Document, result *testDeployResult) (*engine.Deployment, error) {
+	stack := result.Stack
+	state, err := stateAfterUp(deps, eng, result.Deploy, stack)
 	if err != nil {
-		return fmt.Errorf("verify %s: %w", stack, err)
+		return nil, fmt.Errorf("verify %s: %w", stack, err)
 	}
 	parameters := map[string]bool{}
 	for _, r := range state.Resources {
@@ -139,9 +147,9 @@ func verifyTestDeployment(deps *Deps, eng Engine, stack string, doc *provtemplat
 		}
 	}
 	if len(result.Missing) > 0 {
-		return fmt.Errorf("verify %s: %d of %d SSM outputs missing: %v", stack, len(result.Missing), len(doc.Outputs), result.Missing)
+		return state, fmt.Errorf("verify %s: %d of %d SSM outputs missing: %v", stack, len(result.Missing), len(doc.Outputs), result.Missing)
 	}
-	return nil
+	return state, nil
 }
 
 func printTestDeploy(deps *Deps, g *GlobalOptions, r *testDeployResult) error {
@@ -160,5 +168,6 @@ func printTestDeploy(deps *Deps, g *GlobalOptions, r *testDeployResult) error {
 	default:
 		fmt.Fprintln(deps.Out, "; NOT destroyed")
 	}
+	printKept(deps, r.SharedKept)
 	return nil
 }

@@ -9,6 +9,7 @@
 package engine
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -16,6 +17,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
@@ -271,7 +273,33 @@ func commandAt(path string) (auto.PulumiCommand, error) {
 			return nil, err
 		}
 	}
-	return auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: root, SkipVersionCheck: true})
+	cli, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: root, SkipVersionCheck: true})
+	if err != nil {
+		return nil, err
+	}
+	return withoutSummaryRead{cli}, nil
+}
+
+// withoutSummaryRead is the CLI as mlprov hands it to the Automation API,
+// less one read: after every up, refresh and destroy, auto.Stack fetches the
+// last update's summary (`stack history --json --show-secrets --page-size 1
+// --page 1`). mlprov never uses it — its results come from the event stream —
+// and on the file backend that read loads the stack's whole history, so it
+// grows with every update. That exact call is answered with an empty history
+// without starting the CLI; any other call, including a history read of
+// another shape, runs the CLI.
+type withoutSummaryRead struct{ auto.PulumiCommand }
+
+// summaryRead is the argument list auto.Stack's summary read starts with.
+var summaryRead = []string{"stack", "history", "--json", "--show-secrets", "--page-size", "1", "--page", "1"}
+
+func (c withoutSummaryRead) Run(ctx context.Context, workdir string, stdin io.Reader,
+	additionalOutput, additionalErrorOutput []io.Writer, additionalEnv []string, args ...string,
+) (string, string, int, error) {
+	if len(args) >= len(summaryRead) && slices.Equal(args[:len(summaryRead)], summaryRead) {
+		return "[]", "", 0, nil
+	}
+	return c.PulumiCommand.Run(ctx, workdir, stdin, additionalOutput, additionalErrorOutput, additionalEnv, args...)
 }
 
 func executableDir() string {

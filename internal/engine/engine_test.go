@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -134,6 +135,14 @@ func TestLifecycleOnTheFileBackend(t *testing.T) {
 	again, err := e.Up(ctx, target)
 	if err != nil || again.ChangeCount() != 0 {
 		t.Errorf("second up: %d changes (%v), want none", again.ChangeCount(), err)
+	}
+	// What an up reports as the state (from its events) is what an export of
+	// the state says, after a create and after a no-op.
+	for _, r := range []*engine.Result{up, again} {
+		exported, err := e.Describe(ctx, testStack)
+		if err != nil || r.State == nil || !reflect.DeepEqual(*r.State, *exported) {
+			t.Errorf("state after the %d-change up: %+v, the export says %+v (%v)", r.ChangeCount(), r.State, exported, err)
+		}
 	}
 
 	list, err := e.List(ctx)

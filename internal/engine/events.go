@@ -119,6 +119,37 @@ func (c *collector) handle(e events.EngineEvent) {
 	}
 }
 
+// deployment is the stack's state as a successful up's events left it: each
+// resource's last outputs event, in the order the program registered them,
+// and the root stack resource's outputs. The events carry secrets as
+// "[secret]" already.
+func (c *collector) deployment(stack string) *Deployment {
+	last := map[string]apitype.StepEventMetadata{}
+	for _, m := range c.outputs {
+		switch {
+		case m.Op == apitype.OpDelete || m.Op == apitype.OpReadDiscard:
+			delete(last, m.URN)
+		case m.New != nil && m.Op != apitype.OpDeleteReplaced && m.Op != apitype.OpDiscardReplaced:
+			last[m.URN] = m
+		}
+	}
+	d := newDeployment(stack)
+	seen := map[string]bool{}
+	for _, step := range c.steps {
+		m, ok := last[step.URN]
+		if !ok || seen[step.URN] {
+			continue
+		}
+		seen[step.URN] = true
+		if m.Type == rootStackType {
+			d.setOutputs(m.New.Outputs)
+			continue
+		}
+		d.add(m.URN, m.Type, string(m.New.ID), m.New.Custom, m.New.Protect, m.New.RetainOnDelete, m.New.Outputs)
+	}
+	return d
+}
+
 // failure records (or completes) the failure of one resource.
 func (c *collector) failure(urn, typ, op, message string) {
 	for _, f := range c.failures {

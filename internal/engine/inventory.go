@@ -62,12 +62,14 @@ func (e *Engine) List(ctx context.Context) ([]StackSummary, error) {
 
 // DeployedResource is one resource recorded in a stack's state.
 type DeployedResource struct {
-	URN       string         `json:"urn"`
-	Type      string         `json:"type"`
-	Name      string         `json:"name"`
-	ID        string         `json:"id,omitempty"`
-	Protected bool           `json:"protected,omitempty"`
-	Outputs   map[string]any `json:"outputs,omitempty"`
+	URN       string `json:"urn"`
+	Type      string `json:"type"`
+	Name      string `json:"name"`
+	ID        string `json:"id,omitempty"`
+	Protected bool   `json:"protected,omitempty"`
+	// Kept: deleting the stack leaves the resource in AWS (retainOnDelete).
+	Kept    bool           `json:"kept,omitempty"`
+	Outputs map[string]any `json:"outputs,omitempty"`
 }
 
 // Deployment is what a deployed stack holds.
@@ -89,6 +91,17 @@ func (d *Deployment) Protected() []DeployedResource {
 	return out
 }
 
+// Kept lists the resources a delete leaves in AWS.
+func (d *Deployment) Kept() []DeployedResource {
+	var out []DeployedResource
+	for _, r := range d.Resources {
+		if r.Kept {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // Describe reads a deployed stack's outputs and resources (ErrStackNotFound
 // when the product was never deployed).
 func (e *Engine) Describe(ctx context.Context, stackName string) (*Deployment, error) {
@@ -97,31 +110,58 @@ func (e *Engine) Describe(ctx context.Context, stackName string) (*Deployment, e
 		return nil, err
 	}
 	defer op.close()
-	outputs, err := op.stack.Outputs(ctx)
+	return op.deployment(ctx)
+}
+
+// rootStackType is the type of the stack's root resource, which holds the
+// stack outputs.
+const rootStackType = "pulumi:pulumi:Stack"
+
+// deployment is what the operation's stack holds, from an export of its
+// state (the stack outputs are the root stack resource's).
+func (o *operation) deployment(ctx context.Context) (*Deployment, error) {
+	name := o.stack.Name()
+	exported, err := o.stack.Export(ctx)
 	if err != nil {
-		return nil, classify(ctx, fmt.Errorf("outputs of %s: %w", stackName, err))
-	}
-	exported, err := op.stack.Export(ctx)
-	if err != nil {
-		return nil, classify(ctx, fmt.Errorf("export %s: %w", stackName, err))
+		return nil, classify(ctx, fmt.Errorf("export %s: %w", name, err))
 	}
 	var state apitype.DeploymentV3
 	if len(exported.Deployment) > 0 {
 		if err := json.Unmarshal(exported.Deployment, &state); err != nil {
-			return nil, fmt.Errorf("read the state of %s: %w", stackName, err)
+			return nil, fmt.Errorf("read the state of %s: %w", name, err)
 		}
 	}
-	d := &Deployment{Stack: stackName, Outputs: plainOutputs(outputs), Resources: []DeployedResource{}}
+	d := newDeployment(name)
 	for _, r := range state.Resources {
-		if !r.Custom || internalType(string(r.Type)) {
+		if string(r.Type) == rootStackType {
+			d.setOutputs(r.Outputs)
 			continue
 		}
-		d.Resources = append(d.Resources, DeployedResource{
-			URN: string(r.URN), Type: string(r.Type), Name: nameOf(string(r.URN)), ID: string(r.ID),
-			Protected: r.Protect, Outputs: redactSecrets(r.Outputs).(map[string]any),
-		})
+		d.add(string(r.URN), string(r.Type), string(r.ID), r.Custom, r.Protect, r.RetainOnDelete, r.Outputs)
 	}
 	return d, nil
+}
+
+func newDeployment(stack string) *Deployment {
+	return &Deployment{Stack: stack, Outputs: map[string]any{}, Resources: []DeployedResource{}}
+}
+
+// setOutputs records the stack outputs (secrets redacted).
+func (d *Deployment) setOutputs(outputs map[string]any) {
+	for k, v := range outputs {
+		d.Outputs[k] = redactSecrets(v)
+	}
+}
+
+// add records one resource of the state; components and the engine's own
+// resources are left out.
+func (d *Deployment) add(urn, typ, id string, custom, protect, retain bool, outputs map[string]any) {
+	if !custom || internalType(typ) {
+		return
+	}
+	d.Resources = append(d.Resources, DeployedResource{
+		URN: urn, Type: typ, Name: nameOf(urn), ID: id, Protected: protect, Kept: retain, Outputs: redactSecrets(outputs).(map[string]any),
+	})
 }
 
 // secretSig marks a secret value in exported state.

@@ -8,7 +8,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
@@ -76,26 +75,40 @@ func (e *Engine) Up(ctx context.Context, t Target) (*Result, error) {
 		return nil, err
 	}
 	defer op.close()
+	// The recorded tags are read while the up runs (they change only after
+	// it); only a tag that differs costs a CLI call (a no-op deploy sets none).
+	tagsRead := make(chan tagRead, 1)
+	go func() {
+		tags, err := op.stack.Workspace().ListTags(ctx, t.StackName)
+		tagsRead <- tagRead{tags, err}
+	}()
 	c := newCollector(newProgress(e.progress, e.terminal, "deploy", false))
 	c.run()
 	start := time.Now()
-	up, err := op.stack.Up(ctx,
+	_, err = op.stack.Up(ctx,
 		optup.PolicyPacks(e.analyzer), optup.PolicyPackConfigs(op.packConfig),
 		optup.EventStreams(c.ch), optup.SuppressOutputs())
 	c.wait(err)
 	res, err := e.finish(ctx, op, c, OpUp, start, err)
+	recorded := <-tagsRead
+	switch {
+	case err == nil:
+		// Every resource of the stack had a step in a successful up, so its
+		// events hold the whole state, outputs included.
+		res.State = c.deployment(t.StackName)
+		res.Outputs = res.State.Outputs
+	case res != nil && ctx.Err() == nil:
+		// A failed up stopped part-way: read what exists now.
+		res.State, _ = op.deployment(ctx)
+	}
 	if err != nil {
 		return res, err
 	}
-	res.Outputs = plainOutputs(up.Outputs)
-	// One CLI call reads the tags; only a tag that differs costs another
-	// (a no-op deploy sets none).
-	recorded, err := op.stack.Workspace().ListTags(ctx, t.StackName)
-	if err != nil {
-		return res, classify(ctx, fmt.Errorf("read the tags of stack %s: %w", t.StackName, err))
+	if recorded.err != nil {
+		return res, classify(ctx, fmt.Errorf("read the tags of stack %s: %w", t.StackName, recorded.err))
 	}
 	for k, v := range t.Tags {
-		if recorded[k] == v {
+		if recorded.tags[k] == v {
 			continue
 		}
 		if err := op.stack.SetTag(ctx, k, v); err != nil {
@@ -103,6 +116,12 @@ func (e *Engine) Up(ctx context.Context, t Target) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// tagRead is the outcome of reading a stack's tags.
+type tagRead struct {
+	tags map[string]string
+	err  error
 }
 
 // Destroy deletes every resource of the stack and, with remove, the stack.
@@ -166,19 +185,6 @@ func (e *Engine) afterInterrupt(op *operation, kind string, cause error) error {
 		return fmt.Errorf("%w (%w); %s", ErrInterrupted, cause, left)
 	}
 	return fmt.Errorf("%w (%w); no lock of %s is left", ErrInterrupted, cause, op.stack.Name())
-}
-
-// plainOutputs drops the Automation API's secret wrapper.
-func plainOutputs(m auto.OutputMap) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		if v.Secret {
-			out[k] = "[secret]"
-			continue
-		}
-		out[k] = v.Value
-	}
-	return out
 }
 
 // IsNotFound reports whether err says the stack does not exist.

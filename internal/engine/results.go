@@ -61,6 +61,10 @@ type Result struct {
 	// that does not stop the deploy, e.g. S3 source events off).
 	Warnings []string      `json:"warnings,omitempty"`
 	Duration time.Duration `json:"durationNs"`
+	// State is what the stack holds after an up, also a failed one (nil
+	// when it could not be read): read in the up's own workspace from the
+	// export that also gave Outputs, so the report needs no CLI call.
+	State *Deployment `json:"-"`
 }
 
 // ChangeCount is the number of resources that would change or changed.

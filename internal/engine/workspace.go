@@ -58,17 +58,23 @@ func (e *Engine) open(ctx context.Context, t Target, mode stackMode) (*operation
 	if program == nil {
 		program = func(*pulumi.Context) error { return nil }
 	}
-	opts := e.workspaceOptions(dir, op.pidFile())
+	opts := append(e.workspaceOptions(dir, op.pidFile()), auto.Program(program))
 	if e.secrets != "" {
 		opts = append(opts, auto.SecretsProvider(e.secrets))
 	}
-	stack, err := auto.SelectStackInlineSource(ctx, t.StackName, naming.Project, program, opts...)
+	local, err := auto.NewLocalWorkspace(ctx, opts...)
+	if err != nil {
+		op.close()
+		return nil, classify(ctx, fmt.Errorf("open stack %s: %w", t.StackName, err))
+	}
+	ws := eventOutputsWorkspace{local}
+	stack, err := auto.SelectStack(ctx, t.StackName, ws)
 	if err != nil && auto.IsSelectStack404Error(err) {
 		if mode == existingOnly {
 			op.close()
 			return nil, fmt.Errorf("stack %s: %w", t.StackName, ErrStackNotFound)
 		}
-		stack, err = auto.NewStackInlineSource(ctx, t.StackName, naming.Project, program, opts...)
+		stack, err = auto.NewStack(ctx, t.StackName, ws)
 	}
 	if err != nil {
 		op.close()
@@ -110,4 +116,16 @@ func (e *Engine) workspaceOptions(dir, pidFile string) []auto.LocalWorkspaceOpti
 			Backend: &workspace.ProjectBackend{URL: e.backend},
 		}),
 	}
+}
+
+// eventOutputsWorkspace is an operation's LocalWorkspace less one read:
+// auto.Stack.Up reads the stack outputs after every up (two `stack output`
+// runs, plain and with secrets). mlprov takes the outputs, with the rest of
+// the stack's state, from the up's own event stream (collector.deployment),
+// so here they are answered empty without starting the CLI. (The other read
+// Up makes, the update summary, is left out by withoutSummaryRead.)
+type eventOutputsWorkspace struct{ auto.Workspace }
+
+func (eventOutputsWorkspace) StackOutputs(context.Context, string) (auto.OutputMap, error) {
+	return auto.OutputMap{}, nil
 }

@@ -312,6 +312,10 @@ var table = map[string][]grant{
 	},
 	awstypes.GetSubnet:  {{sid: "EC2Describe", ops: onInvoke, on: everywhere, actions: []string{"ec2:DescribeSubnets"}}},
 	awstypes.GetSubnets: {{sid: "EC2Describe", ops: onInvoke, on: everywhere, actions: []string{"ec2:DescribeSubnets"}}},
+	// The shared-endpoint lookups of a private network (components/network).
+	awstypes.GetRouteTables:   {{sid: "EC2Describe", ops: onInvoke, on: everywhere, actions: []string{"ec2:DescribeRouteTables"}}},
+	awstypes.GetVPCEndpoint:   {{sid: "EC2Describe", ops: onInvoke, on: everywhere, actions: []string{"ec2:DescribeVpcEndpoints", "ec2:DescribePrefixLists"}}},
+	awstypes.GetSecurityGroup: {{sid: "EC2Describe", ops: onInvoke, on: everywhere, actions: []string{"ec2:DescribeSecurityGroups"}}},
 }
 
 // sourceBucketRead is what Cloud Control's read of an S3 bucket needs

@@ -117,12 +117,15 @@ func (m *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 }
 
 func (m *recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
-	result := OfflineLookup(m.opts, args.Token, plainMap(args.Args))
+	result, err := OfflineLookup(m.opts, args.Token, plainMap(args.Args))
 	m.mu.Lock()
 	m.lookups = append(m.lookups, provtemplate.Lookup{
 		Token: args.Token, Args: plainMap(args.Args), Placeholder: true, Result: result,
 	})
 	m.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
 	return resource.NewPropertyMapFromMap(result), nil
 }
 

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/mlprov/mlprov/internal/awstypes"
@@ -85,22 +86,36 @@ func Synthesize(arns naming.ARNs, token, logicalName, physical string, inputs ma
 
 // OfflineLookup answers an invoke offline. Values only AWS knows are marked
 // with provtemplate.Placeholder so no reader mistakes them for real ones.
-func OfflineLookup(opts Options, token string, args map[string]any) map[string]any {
+// What only AWS can say exists (an endpoint or group already in the VPC) is
+// assumed absent offline, answered with the provider's "no matching" error;
+// the preview looks for the real ones.
+func OfflineLookup(opts Options, token string, args map[string]any) (map[string]any, error) {
 	switch token {
+	case awstypes.GetVPCEndpoint:
+		return nil, errors.New("no matching EC2 VPC Endpoint found (offline: the plan assumes the VPC has none)")
+	case awstypes.GetSecurityGroup:
+		return nil, errors.New("no matching EC2 Security Group found (offline: the plan assumes the VPC has none)")
+	case awstypes.GetRouteTables:
+		// Offline every subnet is taken to have its own route table.
+		name, value := firstFilter(args)
+		if name != "association.subnet-id" {
+			return map[string]any{"ids": []any{}}, nil
+		}
+		return map[string]any{"ids": []any{provtemplate.Placeholder("route-table-of:" + value)}}, nil
 	case awstypes.GetCallerIdentity:
 		return map[string]any{
 			"accountId": provtemplate.Placeholder("caller-account"),
 			"arn":       provtemplate.Placeholder("caller-arn"),
 			"userId":    provtemplate.Placeholder("caller-user"),
 			"id":        provtemplate.Placeholder("caller-account"),
-		}
+		}, nil
 	case awstypes.GetRegion:
-		return map[string]any{"name": opts.Region, "id": opts.Region}
+		return map[string]any{"name": opts.Region, "id": opts.Region}, nil
 	case awstypes.NativeGetS3Bucket:
 		// EventBridge notifications are assumed on offline; the preview
 		// checks the real bucket and warns when they are off.
 		return map[string]any{"bucketName": args["bucketName"],
-			"notificationConfiguration": map[string]any{"eventBridgeConfiguration": map[string]any{"eventBridgeEnabled": true}}}
+			"notificationConfiguration": map[string]any{"eventBridgeConfiguration": map[string]any{"eventBridgeEnabled": true}}}, nil
 	case awstypes.GetSSMParameter:
 		name, _ := args["name"].(string)
 		value := provtemplate.Placeholder("ssm:" + name)
@@ -110,12 +125,26 @@ func OfflineLookup(opts Options, token string, args map[string]any) map[string]a
 			value = provtemplate.Placeholder("ssm:"+name+"#1") + "," + provtemplate.Placeholder("ssm:"+name+"#2")
 		}
 		return map[string]any{"name": name, "value": value, "type": "String", "id": name,
-			"arn": naming.ARNsFor(opts.AccountID, opts.Region).SSMParameter(name)}
+			"arn": naming.ARNsFor(opts.AccountID, opts.Region).SSMParameter(name)}, nil
 	case awstypes.GetVPC:
 		id, _ := args["id"].(string)
 		// DNS is assumed on offline; the preview checks the real VPC.
 		return map[string]any{"id": id, "cidrBlock": provtemplate.Placeholder("vpc-cidr:" + id),
-			"enableDnsSupport": true, "enableDnsHostnames": true}
+			"enableDnsSupport": true, "enableDnsHostnames": true}, nil
 	}
-	return map[string]any{"id": provtemplate.Placeholder(token)}
+	return map[string]any{"id": provtemplate.Placeholder(token)}, nil
+}
+
+// firstFilter is the name and first value of a data source's first filter.
+func firstFilter(args map[string]any) (name, value string) {
+	filters, _ := args["filters"].([]any)
+	if len(filters) == 0 {
+		return "", ""
+	}
+	f, _ := filters[0].(map[string]any)
+	name, _ = f["name"].(string)
+	if values, _ := f["values"].([]any); len(values) > 0 {
+		value, _ = values[0].(string)
+	}
+	return name, value
 }

@@ -13,7 +13,14 @@ const (
 	ManagedBy = "mlprov:managed-by"
 	// TestID marks the resources of a test deployment.
 	TestID = "mlprov:test-id"
+	// Shared marks VPC infrastructure a product created for every workload
+	// in the VPC (endpoints and their group): kept when the product is
+	// deleted, used by the next product in the VPC.
+	Shared = "mlprov:shared"
 )
+
+// SharedVPCValue is the value of the Shared tag.
+const SharedVPCValue = "vpc"
 
 // ManagedByValue is the value of the ManagedBy tag.
 const ManagedByValue = "mlprov"

@@ -9,10 +9,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
@@ -21,7 +23,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/mlprov/mlprov/internal/tags"
 	"github.com/mlprov/mlprov/internal/testenv"
+	"github.com/mlprov/mlprov/test/fakeaws/control"
 )
 
 // plugins builds the analyzer and the fakeaws providers into one directory
@@ -143,43 +147,81 @@ func findPolicy(evs []apitype.PolicyEvent, policy string) *apitype.PolicyEvent {
 	return nil
 }
 
-// rotationFromAnotherKey builds a KMS key whose rotation is computed from
-// another key's ARN (as mlprov's key policy is from role ARNs): unknown during
-// preview, known (false) once applied.
-func rotationFromAnotherKey(ctx *pulumi.Context) error {
-	source, err := kms.NewKey(ctx, "source", &kms.KeyArgs{
-		Description: pulumi.String("policy pack engine test"), EnableKeyRotation: pulumi.Bool(true),
+// unversionedBucket is a bucket meeting every S3 rule except versioning,
+// which it never declares. Its inputs leave the question open (a split
+// BucketVersioningV2 could configure it), so Analyze cannot judge it, not
+// even during the up. Only the bucket's final outputs answer it: the provider
+// reads back the versioning AWS reports for a new bucket, enabled false (see
+// the bucket kind in test/fakeaws/provider/kinds.go for the sources).
+func unversionedBucket(ctx *pulumi.Context) error {
+	bucket, err := s3.NewBucketV2(ctx, "data", &s3.BucketV2Args{
+		Bucket: pulumi.String("gate-test-data"),
+		Tags: pulumi.StringMap{
+			tags.MLName: pulumi.String("gate-test-ml"), tags.Env: pulumi.String("dev"),
+			tags.ManagedBy: pulumi.String(tags.ManagedByValue),
+		},
 	})
 	if err != nil {
 		return err
 	}
-	_, err = kms.NewKey(ctx, "key", &kms.KeyArgs{
-		Description:       pulumi.String("policy pack engine test"),
-		EnableKeyRotation: source.Arn.ApplyT(func(arn string) bool { return strings.HasSuffix(arn, "/rotate") }).(pulumi.BoolOutput),
+	if _, err := s3.NewBucketPublicAccessBlock(ctx, "data-public-access", &s3.BucketPublicAccessBlockArgs{
+		Bucket: bucket.Bucket, BlockPublicAcls: pulumi.Bool(true), BlockPublicPolicy: pulumi.Bool(true),
+		IgnorePublicAcls: pulumi.Bool(true), RestrictPublicBuckets: pulumi.Bool(true),
+	}); err != nil {
+		return err
+	}
+	if _, err := s3.NewBucketOwnershipControls(ctx, "data-ownership", &s3.BucketOwnershipControlsArgs{
+		Bucket: bucket.Bucket, Rule: s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String("BucketOwnerEnforced")},
+	}); err != nil {
+		return err
+	}
+	_, err = s3.NewBucketPolicy(ctx, "data-tls-only", &s3.BucketPolicyArgs{
+		Bucket: bucket.Bucket,
+		Policy: pulumi.String(`{"Version":"2012-10-17","Statement":[{"Sid":"DenyInsecureTransport","Effect":"Deny",` +
+			`"Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::gate-test-data","arn:aws:s3:::gate-test-data/*"],` +
+			`"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`),
 	})
 	return err
 }
 
-// A violating property unknown at preview: the preview cannot judge it (and
-// passes), the up judges it once known and is blocked.
+// The violating value exists only in the bucket's outputs after apply: the
+// preview passes (versioning cannot be judged), the up creates the bucket and
+// is then blocked by the mandatory MLP-S3-005 that only AnalyzeStack can see.
+// Fails before the fix: with policy-pack/main.go's AnalyzeStack from before
+// commit 468d0ff (it re-ran the single-resource rules on the final outputs
+// and dropped their violations as "already reported") the up succeeds.
 func TestGateJudgesOnUpWhatPreviewCouldNot(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	stack := e.stack(t, "unknown-at-preview", rotationFromAnotherKey)
+	stack := e.stack(t, "unknown-at-preview", unversionedBucket)
 
 	ch, done := make(chan events.EngineEvent), make(chan []apitype.PolicyEvent)
 	go policyEvents(ch, done)
 	_, err := stack.Preview(ctx, optpreview.PolicyPacks(e.analyzer), optpreview.EventStreams(ch))
-	if evs := <-done; err != nil || findPolicy(evs, "MLP-KMS-001") != nil {
-		t.Fatalf("rotation unknown at preview: want the preview to pass without MLP-KMS-001, got %v, %+v", err, evs)
+	if evs := <-done; err != nil || len(evs) != 0 {
+		t.Fatalf("versioning unknown at preview: want the preview to pass without findings, got %v, %+v", err, evs)
 	}
 
 	ch, done = make(chan events.EngineEvent), make(chan []apitype.PolicyEvent)
 	go policyEvents(ch, done)
 	_, err = stack.Up(ctx, optup.PolicyPacks(e.analyzer), optup.EventStreams(ch))
-	v := findPolicy(<-done, "MLP-KMS-001")
-	if err == nil || v == nil || v.EnforcementLevel != string(apitype.Mandatory) {
-		t.Fatalf("rotation false after apply: want the up blocked by a mandatory MLP-KMS-001, got %v, %+v", err, v)
+	evs := <-done
+	v := findPolicy(evs, "MLP-S3-005")
+	if err == nil || v == nil || v.EnforcementLevel != string(apitype.Mandatory) || !strings.Contains(v.Message, "versionings.0.enabled = false") {
+		t.Fatalf("versioning reported disabled after apply: want the up blocked by a mandatory MLP-S3-005 judging the reported value, got %v, %+v", err, evs)
+	}
+	for _, ev := range evs {
+		if ev.PolicyName != "MLP-S3-005" && ev.EnforcementLevel == string(apitype.Mandatory) {
+			t.Errorf("only the versioning may block, also got %+v", ev)
+		}
+	}
+	// The finding came after apply, so from AnalyzeStack: the bucket exists.
+	cloud, err := control.Resources(filepath.Join(e.state, "cloud"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(cloud, func(r control.Resource) bool { return r.ID == "gate-test-data" }) {
+		t.Errorf("want the bucket created before the gate blocked the up, the cloud holds %+v", cloud)
 	}
 }
 

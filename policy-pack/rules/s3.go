@@ -89,15 +89,21 @@ func (a bucketAspect) check(r Resource, s Stack) Result {
 		}
 		return Pass()
 	}
+	// A split resource names the bucket, so it is applied after it: what it
+	// configures is what the bucket ends with. The bucket's own property is
+	// judged only when no split resource configures the aspect — after apply
+	// it holds what AWS reported when the bucket was created (the provider
+	// reads versioning and encryption back into these attributes), not the
+	// final state.
 	var results []Result
-	if a.inline != nil {
-		if res, ok := a.inline(r); ok {
-			results = append(results, res)
-		}
-	}
 	mine, pending := companionsOf(r, s, a.companions...)
 	for _, c := range mine {
 		results = append(results, a.judge(c))
+	}
+	if len(results) == 0 && a.inline != nil {
+		if res, ok := a.inline(r); ok {
+			results = append(results, res)
+		}
 	}
 	if len(results) == 0 {
 		if pending || s.Partial {

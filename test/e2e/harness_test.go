@@ -454,10 +454,23 @@ func (p *product) locks() []string {
 
 // stateResource is one resource of a checkpoint.
 type stateResource struct {
-	URN    string         `json:"urn"`
-	Type   string         `json:"type"`
-	Custom bool           `json:"custom"`
-	Inputs map[string]any `json:"inputs"`
+	URN     string         `json:"urn"`
+	Type    string         `json:"type"`
+	Custom  bool           `json:"custom"`
+	Inputs  map[string]any `json:"inputs"`
+	Outputs map[string]any `json:"outputs"`
+}
+
+// stackOutputs are the outputs of the product's stack.
+func (p *product) stackOutputs() map[string]any {
+	p.t.Helper()
+	for _, r := range p.deployment(p.names.StackName).Resources {
+		if r.Type == "pulumi:pulumi:Stack" {
+			return r.Outputs
+		}
+	}
+	p.t.Fatalf("stack %s has no root resource", p.names.StackName)
+	return nil
 }
 
 // deployment is the latest deployment of a checkpoint file.

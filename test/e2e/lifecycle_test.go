@@ -104,16 +104,27 @@ func TestTierLifecycle(t *testing.T) {
 			checkConfigChangeUpdatesOnlyAffected(t, p, tc)
 			checkDriftReportedExactly(t, p, tc)
 			if p.cfg.IsProd() {
-				checkLockedProdDeleteChangesNothing(t, p)
+				checkLockedProdDeleteChangesNothing(t, p, tc)
 			}
 
 			// The pipelines have run: the versioned artifact bucket holds
 			// object versions, which S3 refuses to delete a bucket over.
 			writeArtifacts(t, p)
-			p.expect(exitOK, p.command("delete-product", "--force")...)
+			deleted := p.expect(exitOK, p.command("delete-product", "--force")...)
 			checkRulesExercised(t, p)
-			if left := p.cloudResources(); len(left) != 0 {
-				t.Errorf("delete-product left %d resources in the cloud, first %s %s", len(left), left[0].Type, left[0].ID)
+			// Only the shared VPC endpoints and their group stay, and the
+			// delete names each with its removal command.
+			kept, rest := shared(p.cloudResources())
+			if len(rest) != 0 {
+				t.Errorf("delete-product left %d resources in the cloud: %v", len(rest), rest)
+			}
+			if p.cfg.MLProduct.Network != nil && len(kept) == 0 {
+				t.Error("a private network's shared endpoints were deleted with the product")
+			}
+			for _, id := range kept {
+				if !strings.Contains(deleted.stdout, id) {
+					t.Errorf("delete-product kept %s without saying so:\n%s", id, deleted.stdout)
+				}
 			}
 			if left := p.stacks(); len(left) != 0 {
 				t.Errorf("delete-product left stacks %v in the backend", left)

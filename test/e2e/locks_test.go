@@ -1,7 +1,6 @@
 package e2e_test
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,12 +13,13 @@ import (
 	"github.com/mlprov/mlprov/internal/naming"
 )
 
-// heldDeploy starts a deploy-product that changes the product and stops it
-// (SIGSTOP to its process group) once it holds the stack lock mid-update.
-// resume lets it continue; the deploy's run is returned by wait.
-func heldDeploy(t *testing.T, p *product) (held *running, resume func()) {
+// heldDeploy edits the config (editOld → editNew), starts a deploy-product
+// of the change and stops it (SIGSTOP to its process group) once it holds the
+// stack lock mid-update. resume lets it continue; the deploy's run is
+// returned by wait.
+func heldDeploy(t *testing.T, p *product, editOld, editNew string) (held *running, resume func()) {
 	t.Helper()
-	p.editConfig(`cost_center: "1200"`, `cost_center: "1299"`)
+	p.editConfig(editOld, editNew)
 	held = p.start(p.command("deploy-product", "--force")...)
 	if _, ok := held.waitForLine(isProgress, 3*time.Minute); !ok {
 		t.Fatalf("the deploy never showed progress: %s", held.wait())
@@ -50,7 +50,7 @@ func TestInterruptedReadOnlyActionsKeepAnotherOperationsLock(t *testing.T) {
 		t.Run(action, func(t *testing.T) {
 			t.Parallel()
 			p := deployed(t)
-			held, resume := heldDeploy(t, p)
+			held, resume := heldDeploy(t, p, `cost_center: "1200"`, `cost_center: "1299"`)
 			locksBefore := p.locks()
 
 			b := p.start(p.command(action)...)
@@ -108,31 +108,15 @@ func waitForChild(r *running, word string, timeout time.Duration) bool {
 	return false
 }
 
-// holdLockAsAnother writes a lock on the stack as another process would (the
-// file backend's lock format: pkg/backend/diy/lock.go, lockContent) with the
-// pid of a live process that is not mlprov's, and returns its removal.
-func holdLockAsAnother(t *testing.T, p *product, stack string) func() {
-	t.Helper()
-	dir := filepath.Join(p.workdir, naming.StateDir, ".pulumi", "locks", "organization", naming.Project, stack)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	host, _ := os.Hostname()
-	b, _ := json.Marshal(map[string]any{"pid": os.Getpid(), "username": "teammate", "hostname": host, "timestamp": time.Now().UTC()})
-	path := filepath.Join(dir, "00000000-another-update.json")
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return func() { _ = os.Remove(path) }
-}
-
 // checkLockedProdDeleteChangesNothing: a forced delete of a protected prod
-// product while another update holds the lock exits 6 and changes neither the
-// state nor the cloud (lifting the protection is itself a locked update).
-func checkLockedProdDeleteChangesNothing(t *testing.T, p *product) {
+// product while another deploy holds the lock (a real one, stopped mid-update)
+// exits 6 and changes neither the state nor the cloud: lifting the protection
+// is itself a locked operation. The held deploy (reverting tc's config edit)
+// then completes.
+func checkLockedProdDeleteChangesNothing(t *testing.T, p *product, tc tierCase) {
 	t.Helper()
-	release := holdLockAsAnother(t, p, p.names.StackName)
-	defer release()
+	held, resume := heldDeploy(t, p, tc.editNew, tc.editOld)
+	locksBefore := p.locks()
 	before := p.snapshot()
 	callsBefore := len(p.mutatingCalls())
 	r := p.mlprov(p.command("delete-product", "--force")...)
@@ -144,6 +128,16 @@ func checkLockedProdDeleteChangesNothing(t *testing.T, p *product) {
 	}
 	if calls := p.mutatingCalls(); len(calls) != callsBefore {
 		t.Errorf("the locked prod delete made provider calls %v", calls[callsBefore:])
+	}
+	if after := p.locks(); !slices.Equal(after, locksBefore) {
+		t.Errorf("the locked prod delete changed the held deploy's lock: before %v, after %v", locksBefore, after)
+	}
+	resume()
+	if r := held.wait(); r.code != exitOK {
+		t.Errorf("the deploy that held the lock did not complete: %s", r)
+	}
+	if left := p.locks(); len(left) != 0 {
+		t.Errorf("locks left after the held deploy ended: %v", left)
 	}
 }
 

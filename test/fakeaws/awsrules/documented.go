@@ -176,6 +176,24 @@ var documentedRules = []rule{
 		},
 	},
 	{
+		// "If you attempt to delete a security group that is associated with
+		// an instance or network interface ... the operation fails with
+		// DependencyViolation." An interface endpoint's network interfaces
+		// carry its groups.
+		// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteSecurityGroup.html
+		name: "ec2-delete-security-group-in-use", types: []string{typeSecurityGroup}, ops: []string{cloudstate.OpDelete},
+		check: func(r Request) *Error {
+			others, _ := r.Cloud.Resources()
+			for _, o := range others {
+				if o.Type == typeEndpoint && slices.Contains(strs(o.Inputs["securityGroupIds"]), r.ID) {
+					return &Error{Service: "EC2", Operation: "DeleteSecurityGroup", Status: 400, Code: "DependencyViolation",
+						Message: fmt.Sprintf("resource %s has a dependent object (network interfaces of %s)", r.ID, o.ID)}
+				}
+			}
+			return nil
+		},
+	},
+	{
 		// A gateway endpoint adds a route to the service's prefix list in each
 		// route table; a table can hold one route per destination, so one S3
 		// gateway endpoint per route table.

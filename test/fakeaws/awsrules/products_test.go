@@ -96,7 +96,8 @@ func TestEveryProductPassesEveryInputCheck(t *testing.T) {
 	}
 	var missing []string
 	for _, name := range awsrules.RuleNames() {
-		if !exercised[name] && name != "s3-delete-bucket-not-empty" {
+		// Delete rules are exercised by the lifecycles, not on create.
+		if !exercised[name] && !slices.Contains([]string{"s3-delete-bucket-not-empty", "ec2-delete-security-group-in-use"}, name) {
 			missing = append(missing, name)
 		}
 	}

@@ -115,6 +115,22 @@ type SeededVPC struct {
 	// interface endpoint needs both.
 	DNSSupportDisabled   bool `json:"dnsSupportDisabled,omitempty"`
 	DNSHostnamesDisabled bool `json:"dnsHostnamesDisabled,omitempty"`
+	// SubnetRouteTables are the explicit subnet associations (subnet →
+	// route table); every other subnet uses the main route table.
+	SubnetRouteTables map[string]string `json:"subnetRouteTables,omitempty"`
+}
+
+// MainRouteTable is the VPC's main route table: every VPC has one, used by
+// each subnet without an explicit association
+// (https://docs.aws.amazon.com/vpc/latest/userguide/RouteTables.html#RouteTables).
+func (v SeededVPC) MainRouteTable() string { return "rtb-main" + strings.TrimPrefix(v.ID, "vpc") }
+
+// RouteTableOf is the route table a subnet uses.
+func (v SeededVPC) RouteTableOf(subnet string) string {
+	if t, ok := v.SubnetRouteTables[subnet]; ok {
+		return t
+	}
+	return v.MainRouteTable()
 }
 
 // SeededBucket is an S3 bucket that exists outside the stack (an S3

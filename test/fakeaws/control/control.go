@@ -50,11 +50,16 @@ func SeedParameterOfType(dir, name, paramType, value string) error {
 
 // SeedVPC makes a VPC with the given CIDR and subnets exist outside the stack.
 func SeedVPC(dir, vpcID, cidr string, subnetIDs []string) error {
+	return SeedVPCAs(dir, cloudstate.SeededVPC{ID: vpcID, CidrBlock: cidr, SubnetIDs: subnetIDs})
+}
+
+// SeedVPCAs makes a VPC exist as described (DNS attributes, route tables).
+func SeedVPCAs(dir string, v cloudstate.SeededVPC) error {
 	s, err := cloudstate.Open(dir)
 	if err != nil {
 		return err
 	}
-	return s.PutVPC(cloudstate.SeededVPC{ID: vpcID, CidrBlock: cidr, SubnetIDs: subnetIDs})
+	return s.PutVPC(v)
 }
 
 // SeedBucket makes an S3 bucket (an S3 source's) exist outside the stack,

@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/mlprov/mlprov/internal/awstypes"
@@ -56,8 +57,9 @@ var invokes = map[string]invokeFunc{
 			if slices.Contains(want, v.ID) {
 				return map[string]any{
 					"id": v.ID, "cidrBlock": v.CidrBlock, "ownerId": c.account, "state": "available",
-					"arn":     c.arn("ec2", "vpc/"+v.ID),
-					"default": false, "enableDnsHostnames": true, "enableDnsSupport": true,
+					"arn": c.arn("ec2", "vpc/"+v.ID),
+					// DescribeVpcAttribute enableDnsHostnames / enableDnsSupport.
+					"default": false, "enableDnsHostnames": !v.DNSHostnamesDisabled, "enableDnsSupport": !v.DNSSupportDisabled,
 					"instanceTenancy": "default", "tags": map[string]any{},
 				}, nil
 			}
@@ -99,6 +101,55 @@ var invokes = map[string]invokeFunc{
 			}
 		}
 		return map[string]any{"id": c.region, "ids": ids, "filters": args["filters"]}, nil
+	},
+	// DescribeRouteTables filters association.subnet-id (tables explicitly
+	// associated with the subnet) and association.main (the main table)
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeRouteTables.html);
+	// the plural data source returns what matched, possibly nothing
+	// (terraform-provider-aws ec2/vpc_route_tables_data_source.go).
+	awstypes.GetRouteTables: func(s *Server, c *attrContext, args map[string]any) (map[string]any, error) {
+		vpcs, err := s.store.VPCs()
+		if err != nil {
+			return nil, err
+		}
+		vpcID, _ := args["vpcId"].(string)
+		subnets, main := filterValues(args, "association.subnet-id"), filterValues(args, "association.main")
+		ids := []any{}
+		for _, v := range vpcs {
+			if vpcID != "" && v.ID != vpcID {
+				continue
+			}
+			if slices.Contains(main, "true") {
+				ids = append(ids, v.MainRouteTable())
+			}
+			for _, subnet := range subnets {
+				if t, ok := v.SubnetRouteTables[subnet]; ok && !slices.Contains(ids, any(t)) {
+					ids = append(ids, t)
+				}
+			}
+		}
+		return map[string]any{"id": c.region, "ids": ids}, nil
+	},
+	// DescribeVpcEndpoints by vpc-id, service-name, vpc-endpoint-state and
+	// vpc-endpoint-type; the singular data source fails on none or several
+	// (terraform-provider-aws ec2/vpc_endpoint_data_source.go,
+	// tfresource.SingularDataSourceFindError). Endpoints in the double are
+	// "available" once created (waitVPCEndpointAvailable in the provider).
+	awstypes.GetVPCEndpoint: func(s *Server, _ *attrContext, args map[string]any) (map[string]any, error) {
+		return s.singular(typeVPCEndpoint, "EC2 VPC Endpoint", func(r cloudstate.Resource) bool {
+			return matches(args["id"], r.ID) && matches(args["vpcId"], r.Inputs["vpcId"]) &&
+				matches(args["serviceName"], r.Inputs["serviceName"]) &&
+				matchesFilter(args, "vpc-endpoint-state", "available") &&
+				matchesFilter(args, "vpc-endpoint-type", r.Inputs["vpcEndpointType"])
+		})
+	},
+	// DescribeSecurityGroups by id, group-name and vpc-id; singular as above
+	// (terraform-provider-aws ec2/vpc_security_group_data_source.go).
+	awstypes.GetSecurityGroup: func(s *Server, _ *attrContext, args map[string]any) (map[string]any, error) {
+		return s.singular(typeSecurityGroup, "EC2 Security Group", func(r cloudstate.Resource) bool {
+			return matches(args["id"], r.ID) && matches(args["name"], r.Inputs["name"]) &&
+				matches(args["vpcId"], r.Inputs["vpcId"]) && matchesFilter(args, "group-name", r.Inputs["name"])
+		})
 	},
 	awstypes.GetS3Bucket: func(s *Server, c *attrContext, args map[string]any) (map[string]any, error) {
 		name, _ := args["bucket"].(string)
@@ -190,4 +241,41 @@ func filterValues(args map[string]any, name string) []string {
 		}
 	}
 	return out
+}
+
+// singular answers a singular data source from the resources of one type in
+// the double: exactly one must match, as in the provider.
+func (s *Server) singular(typ, what string, match func(cloudstate.Resource) bool) (map[string]any, error) {
+	all, err := s.store.Resources()
+	if err != nil {
+		return nil, err
+	}
+	var found []cloudstate.Resource
+	for _, r := range all {
+		if r.Type == typ && match(r) {
+			found = append(found, r)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return nil, fmt.Errorf("no matching %s found", what)
+	case 1:
+		out := maps.Clone(found[0].Outputs)
+		out["id"] = found[0].ID
+		return out, nil
+	}
+	return nil, fmt.Errorf("multiple %[1]ss matched; use additional constraints to reduce matches to a single %[1]s", what)
+}
+
+// matches: an argument the lookup did not give matches anything.
+func matches(arg, value any) bool {
+	want, _ := arg.(string)
+	return want == "" || want == value
+}
+
+// matchesFilter: a filter the lookup did not give matches anything.
+func matchesFilter(args map[string]any, name string, value any) bool {
+	want := filterValues(args, name)
+	got, _ := value.(string)
+	return len(want) == 0 || slices.Contains(want, got)
 }

@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
+
 	"github.com/mlprov/mlprov/internal/awstypes"
 )
 
@@ -23,6 +25,19 @@ type kind struct {
 	newID func(c *attrContext) string
 	// attributes are the outputs AWS computes, merged over the inputs.
 	attributes func(c *attrContext) map[string]any
+	// scopedBy names the input of the parent within which AWS keeps the
+	// name unique (a metric filter's log group); the double stores such a
+	// resource under parent:id while the provider's id stays the name.
+	scopedBy string
+}
+
+// storeID is where the double keeps a resource of this kind with id.
+func (k kind) storeID(id string, props map[string]any) string {
+	if k.scopedBy == "" {
+		return id
+	}
+	parent, _ := props[k.scopedBy].(string)
+	return parent + ":" + id
 }
 
 // attrContext is what id and attribute functions may use.
@@ -33,6 +48,8 @@ type attrContext struct {
 	inputs                     map[string]any
 	// previous is the stored outputs on update, nil on create.
 	previous map[string]any
+	// preview is set while the engine plans (Create/Update with preview).
+	preview bool
 }
 
 // arn builds a regional ARN of service for resource.
@@ -57,6 +74,23 @@ func (c *attrContext) kept(key string, fresh func() string) any {
 		return v
 	}
 	return fresh()
+}
+
+// reported is an optional attribute the provider also computes: the input
+// when the resource declares it, else what AWS reported before (update), else
+// unknown while planning a create (the provider plans it as computed), else
+// what AWS reports for a new resource.
+func (c *attrContext) reported(key string, aws func() any) any {
+	if v, ok := c.inputs[key]; ok {
+		return v
+	}
+	if v, ok := c.previous[key]; ok {
+		return v
+	}
+	if c.preview {
+		return plugin.UnknownStringValue
+	}
+	return aws()
 }
 
 // parameterARN is the ARN of SSM parameter name ("/a/b" → "parameter/a/b").
@@ -165,6 +199,26 @@ var kinds = map[string]kind{
 				"bucketRegionalDomainName": c.name + ".s3." + c.region + ".amazonaws.com",
 				"hostedZoneId":             "Z3BJ6K6RIION7M",
 				"region":                   c.region,
+				// versioning and server_side_encryption_configuration are
+				// Optional+Computed on aws_s3_bucket: after create the provider
+				// reads them back (terraform-provider-aws
+				// internal/service/s3/bucket.go: resourceBucketCreate ends in
+				// resourceBucketRead, which sets flattenBucketVersioning and
+				// flattenBucketServerSideEncryptionConfiguration). A new bucket
+				// has never been versioned, so GetBucketVersioning returns no
+				// status (API model: PutBucketVersioning docs) and enabled is
+				// false; every bucket has SSE-S3 default encryption (API model:
+				// GetBucketEncryption docs, "By default, all buckets have a
+				// default encryption configuration that uses ... SSE-S3").
+				// The double does not re-read what split resources set later.
+				"versionings": c.reported("versionings", func() any {
+					return []any{map[string]any{"enabled": false, "mfaDelete": false}}
+				}),
+				"serverSideEncryptionConfigurations": c.reported("serverSideEncryptionConfigurations", func() any {
+					return []any{map[string]any{"rules": []any{map[string]any{
+						"applyServerSideEncryptionByDefaults": []any{map[string]any{"kmsMasterKeyId": "", "sseAlgorithm": "AES256"}},
+					}}}}
+				}),
 			}
 		},
 	},
@@ -351,10 +405,15 @@ var kinds = map[string]kind{
 	typeSecurityGroupRuleOut: securityGroupRuleKind("sgr"),
 	typeSecurityGroupRuleEC2: securityGroupRuleKind("sgrule"),
 	awstypes.LogGroup:        namedWithARN("logs", "log-group:"),
+	// "Metric filter names must be unique within a log group"; the
+	// provider's id is the name alone (terraform-provider-aws
+	// logs/metric_filter.go resourceMetricFilterPut, d.SetId(name); Read by
+	// log_group_name and name). https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html
 	awstypes.LogMetricFilter: {
 		nameProperty: "name",
 		replaceOn:    []string{"logGroupName"},
 		attributes:   noAttributes,
+		scopedBy:     "logGroupName",
 	},
 	awstypes.MetricAlarm: namedWithARN("cloudwatch", "alarm:"),
 }

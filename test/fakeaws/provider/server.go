@@ -194,6 +194,7 @@ func (s *Server) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulum
 	c.name = k.physicalName(inputs, req.GetName())
 
 	if req.GetPreview() {
+		c.preview = true
 		c.id = plugin.UnknownStringValue
 		if k.newID == nil {
 			c.id = c.name
@@ -220,7 +221,7 @@ func (s *Server) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulum
 	if err == nil {
 		outputs = k.outputs(c, s.pkg, s.currentConfig())
 		err = s.store.CreateResource(cloudstate.Resource{
-			Type: typ, ID: c.id, Name: c.name, URN: req.GetUrn(), Inputs: inputs, Outputs: outputs,
+			Type: typ, ID: k.storeID(c.id, inputs), Name: c.name, URN: req.GetUrn(), Inputs: inputs, Outputs: outputs,
 		})
 		if errors.Is(err, cloudstate.ErrAlreadyExists) {
 			err = fmt.Errorf("fakeaws: %s %q already exists in account %s", typ, c.id, s.account)
@@ -239,7 +240,11 @@ func (s *Server) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulum
 // the engine's back; a resource that no longer exists reads as an empty id.
 func (s *Server) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
 	typ, id := req.GetType(), req.GetId()
-	stored, err := s.store.GetResource(typ, id)
+	known := toMap(req.GetProperties())
+	if len(known) == 0 {
+		known = toMap(req.GetInputs())
+	}
+	stored, err := s.store.GetResource(typ, kindOf(typ, known).storeID(id, known))
 	missing := errors.Is(err, cloudstate.ErrNotFound)
 	if missing {
 		err = nil
@@ -273,6 +278,7 @@ func (s *Server) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulum
 	if req.GetPreview() {
 		olds := toMap(req.GetOlds())
 		c := s.attrContext(typ, news, olds)
+		c.preview = true
 		c.id, c.name = id, k.physicalName(news, "")
 		if c.name == "" {
 			c.name, _ = olds[k.nameProperty].(string)
@@ -281,7 +287,7 @@ func (s *Server) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulum
 		return &pulumirpc.UpdateResponse{Properties: props}, err
 	}
 
-	stored, err := s.store.GetResource(typ, id)
+	stored, err := s.store.GetResource(typ, k.storeID(id, toMap(req.GetOlds())))
 	if errors.Is(err, cloudstate.ErrNotFound) {
 		err = fmt.Errorf("fakeaws: cannot update %s %q: it does not exist in account %s", typ, id, s.account)
 	}
@@ -312,7 +318,9 @@ func (s *Server) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulum
 // with the real AWS providers.
 func (s *Server) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
 	typ, id := req.GetType(), req.GetId()
-	stored, err := s.store.GetResource(typ, id)
+	props := toMap(req.GetProperties())
+	storeID := kindOf(typ, props).storeID(id, props)
+	stored, err := s.store.GetResource(typ, storeID)
 	if errors.Is(err, cloudstate.ErrNotFound) {
 		err = nil
 	}
@@ -324,7 +332,7 @@ func (s *Server) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*empty
 		err = s.checkAWSRules(&call, toMap(req.GetProperties()))
 	}
 	if err == nil {
-		_, err = s.store.DeleteResource(typ, id)
+		_, err = s.store.DeleteResource(typ, storeID)
 	}
 	s.logCall(call, err)
 	if err != nil {

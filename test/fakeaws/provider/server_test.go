@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -70,8 +71,14 @@ func TestCreateSynthesizesAWSAttributes(t *testing.T) {
 		{typeBucket, "artifacts", map[string]any{"bucket": "acme-artifacts", "tags": map[string]any{"env": "dev"}},
 			"acme-artifacts", map[string]any{
 				"arn": "arn:aws:s3:::acme-artifacts", "bucketRegionalDomainName": "acme-artifacts.s3.us-west-2.amazonaws.com",
-				"tagsAll": map[string]any{"team": "ml", "env": "dev"},
+				"tagsAll":     map[string]any{"team": "ml", "env": "dev"},
+				"versionings": []any{map[string]any{"enabled": false, "mfaDelete": false}},
+				"serverSideEncryptionConfigurations": []any{map[string]any{"rules": []any{map[string]any{
+					"applyServerSideEncryptionByDefaults": []any{map[string]any{"kmsMasterKeyId": "", "sseAlgorithm": "AES256"}},
+				}}}},
 			}},
+		{typeBucket, "declared", map[string]any{"bucket": "acme-declared", "versionings": []any{map[string]any{"enabled": true}}},
+			"acme-declared", map[string]any{"versionings": []any{map[string]any{"enabled": true}}}},
 		{typeSSMParameter, "p", map[string]any{"name": "/ml/x/Name", "type": "String", "value": "v"},
 			"/ml/x/Name", map[string]any{"arn": "arn:aws:ssm:us-west-2:111122223333:parameter/ml/x/Name", "version": 1.0}},
 		{typeCodeCommitRepository, "repo", map[string]any{"repositoryName": "r1"}, "r1", map[string]any{
@@ -124,22 +131,8 @@ func containsResource(rs []control.Resource, typ, id string) bool {
 	return false
 }
 
-func equalJSON(a, b any) bool {
-	am, aok := a.(map[string]any)
-	bm, bok := b.(map[string]any)
-	if aok && bok {
-		if len(am) != len(bm) {
-			return false
-		}
-		for k := range am {
-			if !equalJSON(am[k], bm[k]) {
-				return false
-			}
-		}
-		return true
-	}
-	return a == b
-}
+// equalJSON compares decoded property values (maps, lists, float64 numbers).
+func equalJSON(a, b any) bool { return reflect.DeepEqual(a, b) }
 
 func TestGeneratedIDsAndARNs(t *testing.T) {
 	s, _ := newConfigured(t, "aws", nil)
@@ -187,6 +180,31 @@ func TestPreviewCreatePersistsNothingAndHidesUnknowns(t *testing.T) {
 	}
 	if calls, _ := control.Calls(dir); len(calls) != 1 || calls[0].Op != cloudstate.OpConfigure {
 		t.Errorf("calls after preview = %v, want only the configure", calls)
+	}
+}
+
+// A bucket's versioning is computed by the provider: unknown when planning a
+// create, kept from the stored outputs when planning an update.
+func TestPreviewPlansReportedAttributes(t *testing.T) {
+	s, _ := newConfigured(t, "aws", nil)
+	created, err := s.Create(context.Background(), &pulumirpc.CreateRequest{
+		Type: typeBucket, Name: "b", Preview: true, Properties: mustStruct(t, map[string]any{"bucket": "planned"}),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := created.GetProperties().AsMap()["versionings"]; got != plugin.UnknownStringValue {
+		t.Errorf("create preview versionings = %v, want unknown", got)
+	}
+	olds := map[string]any{"bucket": "planned", "versionings": []any{map[string]any{"enabled": false, "mfaDelete": false}}}
+	updated, err := s.Update(context.Background(), &pulumirpc.UpdateRequest{
+		Type: typeBucket, Id: "planned", Preview: true, Olds: mustStruct(t, olds), News: mustStruct(t, map[string]any{"bucket": "planned"}),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := updated.GetProperties().AsMap()["versionings"]; !equalJSON(got, olds["versionings"]) {
+		t.Errorf("update preview versionings = %v, want the stored %v", got, olds["versionings"])
 	}
 }
 
