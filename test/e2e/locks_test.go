@@ -24,9 +24,7 @@ func heldDeploy(t *testing.T, p *product, editOld, editNew string) (held *runnin
 	if _, ok := held.waitForLine(isProgress, 3*time.Minute); !ok {
 		t.Fatalf("the deploy never showed progress: %s", held.wait())
 	}
-	if err := held.signalGroup(syscall.SIGSTOP); err != nil {
-		t.Fatal(err)
-	}
+	stopBetweenWrites(t, p, held)
 	resumed := false
 	resume = func() {
 		if !resumed {
@@ -39,6 +37,32 @@ func heldDeploy(t *testing.T, p *product, editOld, editNew string) (held *runnin
 		t.Fatal("the held deploy holds no lock")
 	}
 	return held, resume
+}
+
+// stopBetweenWrites stops the running operation (SIGSTOP to its process
+// group), but never in the middle of writing a blob's metadata: the file
+// backend (gocloud.dev/blob/fileblob attrs.go, setAttrs) truncates the
+// "<file>.attrs" sidecar and then writes it, not atomically, and every read
+// of the checkpoint decodes it; a writer stopped in between makes every
+// other reader fail with "failed to load checkpoint: EOF" for as long as it
+// stays stopped. A real writer finishes within microseconds.
+func stopBetweenWrites(t *testing.T, p *product, r *running) {
+	t.Helper()
+	for try := 0; ; try++ {
+		if err := r.signalGroup(syscall.SIGSTOP); err != nil {
+			t.Fatal(err)
+		}
+		empty, _ := filepath.Glob(filepath.Join(p.workdir, naming.StateDir, ".pulumi", "stacks", "*", "*.attrs"))
+		empty = slices.DeleteFunc(empty, func(f string) bool { st, err := os.Stat(f); return err != nil || st.Size() > 0 })
+		if len(empty) == 0 {
+			return
+		}
+		if try == 50 {
+			t.Fatalf("the held operation keeps stopping mid-write of %v", empty)
+		}
+		_ = r.signalGroup(syscall.SIGCONT)
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // TestInterruptedReadOnlyActionsKeepAnotherOperationsLock: operation A holds

@@ -134,9 +134,7 @@ func TestConcurrentDeploysOneIsLocked(t *testing.T) {
 	if _, ok := first.waitForLine(isProgress, 3*time.Minute); !ok {
 		t.Fatalf("the first deploy never showed progress: %s", first.wait())
 	}
-	if err := first.signalGroup(syscall.SIGSTOP); err != nil {
-		t.Fatal(err)
-	}
+	stopBetweenWrites(t, p, first)
 	resumed := false
 	resume := func() {
 		if !resumed {
