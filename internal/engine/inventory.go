@@ -82,20 +82,18 @@ type Deployment struct {
 
 // Protected lists the resources protected from deletion.
 func (d *Deployment) Protected() []DeployedResource {
-	var out []DeployedResource
-	for _, r := range d.Resources {
-		if r.Protected {
-			out = append(out, r)
-		}
-	}
-	return out
+	return d.where(func(r DeployedResource) bool { return r.Protected })
 }
 
 // Kept lists the resources a delete leaves in AWS.
 func (d *Deployment) Kept() []DeployedResource {
+	return d.where(func(r DeployedResource) bool { return r.Kept })
+}
+
+func (d *Deployment) where(keep func(DeployedResource) bool) []DeployedResource {
 	var out []DeployedResource
 	for _, r := range d.Resources {
-		if r.Kept {
+		if keep(r) {
 			out = append(out, r)
 		}
 	}
