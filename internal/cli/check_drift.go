@@ -57,6 +57,7 @@ func runCheckDrift(deps *Deps, g *GlobalOptions, o *checkDriftOptions) error {
 		return err
 	}
 	in := driftReportInput(deps, p, drift)
+	in.ComplianceTrail = trail
 	reportPath, err := writeDriftReport(g, p, in)
 	if err != nil {
 		return err

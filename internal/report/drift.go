@@ -1,6 +1,7 @@
 package report
 
 import (
+	"github.com/mlprov/mlprov/internal/trailcheck"
 	"sort"
 	"time"
 )
@@ -16,6 +17,9 @@ type DriftInput struct {
 	Checked int
 	Now     time.Time
 	Version string
+	// ComplianceTrail is whether a trail delivers to the compliance log
+	// group, as AWS reports it (nil for a product without one).
+	ComplianceTrail *trailcheck.Finding
 }
 
 // DriftedProperty is one property that differs between state and cloud.
@@ -46,6 +50,8 @@ type Drift struct {
 	DriftedResources int               `json:"driftedResources"`
 	SecurityRelevant int               `json:"securityRelevant"`
 	Drifts           []DriftedProperty `json:"drifts"`
+	// ComplianceTrail: see DriftInput.
+	ComplianceTrail *trailcheck.Finding `json:"complianceTrail,omitempty"`
 }
 
 // BuildDrift assembles the drift report, security-relevant drift first.
@@ -54,7 +60,7 @@ func BuildDrift(in DriftInput) Drift {
 		Header: Header{Kind: KindDrift, Title: "Drift: " + in.Product.MLName, GeneratedAt: in.Now.UTC(),
 			Generator: "mlprov " + in.Version, Product: in.Product},
 		CheckedAt: in.CheckedAt.UTC(), Duration: in.Duration.Round(time.Millisecond).String(), Checked: in.Checked,
-		Drifts: append([]DriftedProperty{}, in.Drifts...),
+		Drifts: append([]DriftedProperty{}, in.Drifts...), ComplianceTrail: in.ComplianceTrail,
 	}
 	resources := map[string]bool{}
 	for _, p := range d.Drifts {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mlprov/mlprov/internal/trailcheck"
 )
 
 func fxSummary() Summary {
@@ -103,4 +105,21 @@ func TestDriftPutsSecurityRelevantFirst(t *testing.T) {
 	}
 	// old → new, JSON values shown as JSON.
 	htmlShows(t, KindDrift, d, "<code>true</code></td><td><code>false</code>", "<code>365</code></td><td><code>7</code>", "resource deleted")
+}
+
+// The drift report carries check-drift's trail finding: a stopped trail is
+// said in the HTML with its reason and kept in the JSON twin.
+func TestDriftReportSaysWhenNoTrailDelivers(t *testing.T) {
+	in := fxDrift()
+	in.ComplianceTrail = &trailcheck.Finding{LogGroup: "p-compliance-logs", Seen: trailcheck.SeenAWS,
+		Problems: []string{"trail p-compliance-trail is stopped (enableLogging false)"}}
+	d := BuildDrift(in)
+	htmlShows(t, KindDrift, d, "No trail delivers CloudTrail events to p-compliance-logs", "trail p-compliance-trail is stopped", `href="#trail"`)
+	b, err := json.Marshal(d)
+	if err != nil || !strings.Contains(string(b), `"complianceTrail":{"logGroup":"p-compliance-logs"`) {
+		t.Errorf("JSON twin without the finding (%v): %s", err, b)
+	}
+	if html, _ := HTML(KindDrift, BuildDrift(fxDrift())); strings.Contains(string(html), `id="trail"`) {
+		t.Error("a report without a finding shows a trail section")
+	}
 }

@@ -1,6 +1,8 @@
 package e2e_test
 
 import (
+	"encoding/json"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -130,11 +132,23 @@ func expectUndelivered(t *testing.T, p *product, record, reason, problem string)
 	var drift struct {
 		Drifted         bool                `json:"drifted"`
 		ComplianceTrail *trailcheck.Finding `json:"complianceTrail"`
+		Report          string              `json:"report"`
 	}
 	decode(t, p.expect(exitChanges, p.command("check-drift", "-o", "json")...), &drift)
 	f := drift.ComplianceTrail
 	if !drift.Drifted || f == nil || f.Delivering || f.Seen != trailcheck.SeenAWS || !strings.Contains(strings.Join(f.Problems, "\n"), problem) {
 		t.Errorf("check-drift: drifted=%v compliance trail %+v, want not delivering with %q", drift.Drifted, f, problem)
+	}
+	// The drift report's JSON twin carries the same finding.
+	var twin struct {
+		ComplianceTrail *trailcheck.Finding `json:"complianceTrail"`
+	}
+	b, err := os.ReadFile(strings.TrimSuffix(drift.Report, ".html") + ".json")
+	if err == nil {
+		err = json.Unmarshal(b, &twin)
+	}
+	if err != nil || twin.ComplianceTrail == nil || !strings.Contains(strings.Join(twin.ComplianceTrail.Problems, "\n"), problem) {
+		t.Errorf("drift report %s: compliance trail %+v (%v), want %q", drift.Report, twin.ComplianceTrail, err, problem)
 	}
 }
 
