@@ -95,9 +95,11 @@ type PrivateEndpoints struct {
 //   - a later run of the same product adopts what it created before (the
 //     import option: a no-op while the endpoint is in the stack's state).
 func (c *PrivateEndpoints) endpoint(ctx *pulumi.Context, name, service string, args Args, in *ec2.VpcEndpointArgs) (*ec2.VpcEndpoint, error) {
-	if found, ok := args.Existing[service]; ok && !args.Owner.Owns(found.Tags) {
-		if err := coversRoutes(args, found, in); err != nil {
-			return nil, err
+	if found, ok := args.reused(service); ok {
+		if service == S3 {
+			if err := coversRoutes(args, found); err != nil {
+				return nil, err
+			}
 		}
 		c.Reused = append(c.Reused, service)
 		c.EndpointIDs[service] = pulumi.String(found.ID).ToStringOutput()
@@ -119,10 +121,7 @@ func (c *PrivateEndpoints) endpoint(ctx *pulumi.Context, name, service string, a
 // route tables it is on; the product's private subnets need theirs there,
 // or builds cannot reach S3. mlprov does not change another's endpoint; it
 // stops the preview with the command that does.
-func coversRoutes(args Args, found ExistingEndpoint, in *ec2.VpcEndpointArgs) error {
-	if in.VpcEndpointType != pulumi.String("Gateway") {
-		return nil
-	}
+func coversRoutes(args Args, found ExistingEndpoint) error {
 	var missing []string
 	for _, table := range args.RouteTableIDs {
 		if !slices.Contains(found.RouteTableIDs, table) {
@@ -174,7 +173,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	c.SecurityGroupID = pulumi.String(args.SecurityGroupID).ToStringOutput()
 	if sg := args.CreateSecurityGroup; sg != nil {
 		c.SecurityGroupID = pulumi.String(reusedGroup(args, services)).ToStringOutput()
-		if c.createsAny(args, services) {
+		if createsAny(args, services) {
 			group, err := ec2.NewSecurityGroup(ctx, name+"-endpoints-sg", &ec2.SecurityGroupArgs{
 				Name:        pulumi.String(sg.Name),
 				Description: pulumi.String("HTTPS from the VPC to the ML product VPC endpoints"),
@@ -232,10 +231,17 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	return c, ctx.RegisterResourceOutputs(c, outs)
 }
 
+// reused is the endpoint for service that someone else created, if any:
+// the product uses it instead of creating one.
+func (a Args) reused(service string) (ExistingEndpoint, bool) {
+	found, ok := a.Existing[service]
+	return found, ok && !a.Owner.Owns(found.Tags)
+}
+
 // createsAny reports whether this product creates an interface endpoint.
-func (c *PrivateEndpoints) createsAny(args Args, services []string) bool {
+func createsAny(args Args, services []string) bool {
 	for _, service := range services {
-		if found, ok := args.Existing[service]; !ok || args.Owner.Owns(found.Tags) {
+		if _, reused := args.reused(service); !reused {
 			return true
 		}
 	}
@@ -246,7 +252,7 @@ func (c *PrivateEndpoints) createsAny(args Args, services []string) bool {
 // the endpoints' group when every endpoint is someone else's.
 func reusedGroup(args Args, services []string) string {
 	for _, service := range services {
-		if found, ok := args.Existing[service]; ok && len(found.SecurityGroupIDs) > 0 {
+		if found, ok := args.reused(service); ok && len(found.SecurityGroupIDs) > 0 {
 			return found.SecurityGroupIDs[0]
 		}
 	}

@@ -3,6 +3,7 @@ package ci
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/mlprov/mlprov/test/e2e"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -291,18 +292,10 @@ func TestPipelinesRunTheGate(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds mlprov and plans every shipped config")
 	}
-	starter, err := os.ReadFile(repoRoot + "/configs/techcorp-dev-t001-us-east-1-churn-ml-codecommit.yaml")
+	violating, err := e2e.ViolatingStarter(repoRoot, "t077")
 	if err != nil {
 		t.Fatal(err)
 	}
-	violating := strings.Replace(strings.ReplaceAll(string(starter), "t001", "t077"), "ml_product:\n", `ml_product:
-  suppressions:
-    - rule: MLP-S3-004
-      resource: artifacts
-      reason: "expired waiver"
-      owner: secops@techcorp.example
-      expires: 2020-01-31
-`, 1)
 	shipped, _ := filepath.Glob(repoRoot + "/configs/*.yaml")
 	var want []string
 	for _, f := range shipped {

@@ -75,7 +75,7 @@ func printPolicy(deps *Deps, g *GlobalOptions, o *createPolicyOptions, p *produc
 	}
 	if g.jsonOutput() {
 		return writeJSON(deps.Out, CreatePolicyOutput{Header: header("create-policy"), Product: p.ref(),
-			Wrote: paths, Files: files, Changes: policyChanges(changes)})
+			Wrote: paths, Files: files, Changes: changes})
 	}
 	for _, f := range files {
 		fmt.Fprintf(deps.Out, "wrote %s (%d statements, %d of %d characters)\n", f.File, f.Statements, f.Size, iampolicy.MaxManagedPolicySize)

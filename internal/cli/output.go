@@ -75,31 +75,7 @@ type CreatePolicyOutput struct {
 	Product *ProductRef        `json:"product"`
 	Wrote   []string           `json:"wrote"`
 	Files   []policyFileResult `json:"files"`
-	Changes []PolicyChange     `json:"changes,omitempty"`
-}
-
-// PolicyChange is one statement that differs from the policy on disk.
-type PolicyChange struct {
-	Sid              string   `json:"sid"`
-	Kind             string   `json:"kind"`
-	Effect           string   `json:"effect,omitempty"`
-	AddedActions     []string `json:"addedActions,omitempty"`
-	RemovedActions   []string `json:"removedActions,omitempty"`
-	AddedResources   []string `json:"addedResources,omitempty"`
-	RemovedResources []string `json:"removedResources,omitempty"`
-	ConditionBefore  string   `json:"conditionBefore,omitempty"`
-	ConditionAfter   string   `json:"conditionAfter,omitempty"`
-}
-
-func policyChanges(changes []iampolicy.Change) []PolicyChange {
-	var out []PolicyChange
-	for _, c := range changes {
-		out = append(out, PolicyChange{Sid: c.Sid, Kind: c.Kind, Effect: c.Effect,
-			AddedActions: c.AddedActions, RemovedActions: c.RemovedActions,
-			AddedResources: c.AddedResources, RemovedResources: c.RemovedResources,
-			ConditionBefore: c.ConditionBefore, ConditionAfter: c.ConditionAfter})
-	}
-	return out
+	Changes []iampolicy.Change `json:"changes,omitempty"`
 }
 
 // CreateReviewReportOutput is create-review-report's document.

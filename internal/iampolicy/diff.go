@@ -9,14 +9,18 @@ import (
 )
 
 // Change is how one statement (by Sid) differs between two policies.
+// Its JSON form is create-policy's -o json "changes".
 type Change struct {
-	Sid string
+	Sid string `json:"sid"`
 	// Kind is "added", "removed" or "changed".
-	Kind                             string
-	Effect                           string
-	AddedActions, RemovedActions     []string
-	AddedResources, RemovedResources []string
-	ConditionBefore, ConditionAfter  string
+	Kind             string   `json:"kind"`
+	Effect           string   `json:"effect,omitempty"`
+	AddedActions     []string `json:"addedActions,omitempty"`
+	RemovedActions   []string `json:"removedActions,omitempty"`
+	AddedResources   []string `json:"addedResources,omitempty"`
+	RemovedResources []string `json:"removedResources,omitempty"`
+	ConditionBefore  string   `json:"conditionBefore,omitempty"`
+	ConditionAfter   string   `json:"conditionAfter,omitempty"`
 }
 
 // Diff compares two policies statement by statement (a split policy is

@@ -2,6 +2,7 @@ package browser
 
 import (
 	"bytes"
+	"github.com/mlprov/mlprov/test/e2e"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -32,18 +33,17 @@ func TestFleetReportInBrowser(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		os.WriteFile(filepath.Join(dir, filepath.Base(f)), b, 0o644)
+		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
-	starter, _ := os.ReadFile("../../configs/techcorp-dev-t001-us-east-1-churn-ml-codecommit.yaml")
-	violating := strings.Replace(strings.ReplaceAll(string(starter), "t001", "t009"), "ml_product:\n", `ml_product:
-  suppressions:
-    - rule: MLP-S3-004
-      resource: artifacts
-      reason: "expired waiver"
-      owner: secops@techcorp.example
-      expires: 2020-01-31
-`, 1)
-	os.WriteFile(filepath.Join(dir, "zz-violating.yaml"), []byte(violating), 0o644)
+	violating, err := e2e.ViolatingStarter("../..", "t009")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "zz-violating.yaml"), []byte(violating), 0o644); err != nil {
+		t.Fatal(err)
+	}
 
 	var out, errb bytes.Buffer
 	code := cli.Main([]string{"plan", "--all", dir, "--workdir", workdir, "--parallel", "2"}, cli.Deps{Out: &out, Err: &errb})

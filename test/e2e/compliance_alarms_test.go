@@ -28,8 +28,7 @@ func TestDeployedComplianceAlarmsSeeCloudTrail(t *testing.T) {
 	cloud := p.cloudResources()
 	n := p.names
 	topicArn := resourceOutput(t, cloud, awstypes.SNSTopic, n.AlertsTopic, "arn")
-	parts := strings.Split(topicArn, ":")
-	region, account := parts[3], parts[4]
+	region, account := arnRegionAccount(t, topicArn)
 	if region == awsevents.GlobalEventRegion {
 		t.Fatalf("the product's region %s is where global events are recorded; the root case would not show the trail is multi-region", region)
 	}

@@ -377,6 +377,16 @@ func opsOf(cs []engine.Change) []string {
 	return ops
 }
 
+// arnRegionAccount returns the region and account of a regional ARN.
+func arnRegionAccount(t *testing.T, arn string) (region, account string) {
+	t.Helper()
+	parts := strings.Split(arn, ":")
+	if len(parts) < 6 || parts[3] == "" || parts[4] == "" {
+		t.Fatalf("%q is not a regional ARN", arn)
+	}
+	return parts[3], parts[4]
+}
+
 // cloudResources is what the fake cloud holds (seeded network aside).
 func (p *product) cloudResources() []control.Resource {
 	p.t.Helper()

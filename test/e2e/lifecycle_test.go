@@ -32,7 +32,7 @@ const (
 
 var tierCases = map[string]tierCase{
 	"starter": {
-		config:  "configs/techcorp-dev-t001-us-east-1-churn-ml-codecommit.yaml",
+		config:  starterConfig,
 		editOld: `cost_center: "1200"`, editNew: `cost_center: "1299"`, editValue: "1200",
 		driftType: bucketType, driftProperty: "tags", driftValue: map[string]any{"changed-by": "someone-else"},
 	},

@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"encoding/json"
+	"github.com/mlprov/mlprov/test/e2e"
 	"os"
 	"slices"
 	"strings"
@@ -13,7 +14,7 @@ import (
 )
 
 // starterConfig is the smallest product, for the tests of failure behaviour.
-const starterConfig = "configs/techcorp-dev-t001-us-east-1-churn-ml-codecommit.yaml"
+const starterConfig = e2e.StarterConfig
 
 // deployed sets up the starter product and deploys it.
 func deployed(t *testing.T) *product {

@@ -153,17 +153,9 @@ func checkPrivateBuildReachesAWS(t *testing.T, p *product) {
 		t.Fatal(err)
 	}
 	resources := p.cloudResources()
-	var region, account string
-	for _, r := range resources {
-		if r.Type == awstypes.CodeBuildProject && r.Name == p.names.BuildProject {
-			arn, _ := r.Outputs["arn"].(string)
-			if parts := strings.Split(arn, ":"); len(parts) > 4 {
-				region, account = parts[3], parts[4]
-			}
-		}
-	}
-	cloud := netpath.Cloud{Resources: resources, VPCs: vpcs, Region: region}
 	n := p.names
+	region, account := arnRegionAccount(t, resourceOutput(t, resources, awstypes.CodeBuildProject, n.BuildProject, "arn"))
+	cloud := netpath.Cloud{Resources: resources, VPCs: vpcs, Region: region}
 	for _, call := range []netpath.Call{
 		{Service: "s3", Action: "s3:GetObject", Resource: "arn:aws:s3:::" + n.ArtifactBucket + "/source.zip"},
 		{Service: "logs", Action: "logs:PutLogEvents", Resource: "arn:aws:logs:" + region + ":" + account + ":log-group:" + n.BuildLogGroup + ":log-stream:build"},

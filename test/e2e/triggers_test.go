@@ -2,7 +2,6 @@ package e2e_test
 
 import (
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/mlprov/mlprov/test/fakeaws/awsevents"
@@ -30,8 +29,7 @@ func TestDeployedTriggersStartTheRightPipelines(t *testing.T) {
 	if build == "" || deploy == "" {
 		t.Fatalf("pipelines in the cloud: %v", pipelineArn)
 	}
-	region := strings.Split(build, ":")[3]
-	account := strings.Split(build, ":")[4]
+	region, account := arnRegionAccount(t, build)
 	ev := awsevents.Source{Account: account, Region: region}
 	for _, c := range []struct {
 		name, event string

@@ -129,32 +129,16 @@ func Env() []string {
 // Object reads an object from the bucket ("" and false when absent).
 func (s *Servers) Object(t *testing.T, key string) (string, bool) {
 	t.Helper()
-	resp, err := http.Get(s.S3Endpoint + "/" + s.Bucket + "/" + key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var b strings.Builder
-	if _, err := io.Copy(&b, resp.Body); err != nil {
-		t.Fatal(err)
-	}
-	return b.String(), resp.StatusCode == http.StatusOK
+	body, status := send(t, mustRequest(t, http.MethodGet, s.S3Endpoint+"/"+s.Bucket+"/"+key, ""))
+	return body, status == http.StatusOK
 }
 
 // Keys lists the bucket's keys under prefix.
 func (s *Servers) Keys(t *testing.T, prefix string) []string {
 	t.Helper()
-	resp, err := http.Get(s.S3Endpoint + "/" + s.Bucket + "?list-type=2&prefix=" + url.QueryEscape(prefix))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var b strings.Builder
-	if _, err := io.Copy(&b, resp.Body); err != nil {
-		t.Fatal(err)
-	}
+	body, _ := send(t, mustRequest(t, http.MethodGet, s.S3Endpoint+"/"+s.Bucket+"?list-type=2&prefix="+url.QueryEscape(prefix), ""))
 	var keys []string
-	for _, part := range strings.Split(b.String(), "<Key>")[1:] {
+	for _, part := range strings.Split(body, "<Key>")[1:] {
 		key, _, _ := strings.Cut(part, "</Key>")
 		keys = append(keys, key)
 	}
@@ -237,12 +221,24 @@ func (s *Servers) Decrypt(t *testing.T, ciphertextBase64 string) []byte {
 // TrentService.<op>, per the KMS API model's metadata) to the emulator.
 func (s *Servers) call(t *testing.T, op, body string) (string, int) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, s.KMSEndpoint, strings.NewReader(body))
+	req := mustRequest(t, http.MethodPost, s.KMSEndpoint, body)
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Target", "TrentService."+op)
+	return send(t, req)
+}
+
+func mustRequest(t *testing.T, method, target, body string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(method, target, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-	req.Header.Set("X-Amz-Target", "TrentService."+op)
+	return req
+}
+
+// send sends req and returns the response body and status.
+func send(t *testing.T, req *http.Request) (string, int) {
+	t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
